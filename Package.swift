@@ -1,0 +1,84 @@
+// swift-tools-version:6.2
+import PackageDescription
+
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "capstan",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "capstan", targets: ["capstan"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/vapor/sql-kit.git", from: "3.36.0"),
+        .package(url: "https://github.com/vapor/sqlite-kit.git", from: "4.5.2"),
+        .package(url: "https://github.com/vapor/postgres-kit.git", from: "2.17.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+    ],
+    targets: [
+        // storage: SQL schema, migrations, one store per aggregate, artifact stores.
+        .target(
+            name: "CapstanStorage",
+            dependencies: [
+                .product(name: "SQLKit", package: "sql-kit"),
+                .product(name: "SQLiteKit", package: "sqlite-kit"),
+                .product(name: "PostgresKit", package: "postgres-kit"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // domain: tracking rules (MLflow limits, naming, validation).
+        .target(
+            name: "CapstanTracking",
+            dependencies: ["CapstanStorage"],
+            swiftSettings: swiftSettings
+        ),
+        // domain: model registry rules (stages, aliases, sources).
+        .target(
+            name: "CapstanRegistry",
+            dependencies: ["CapstanStorage"],
+            swiftSettings: swiftSettings
+        ),
+        // edge: the MLflow REST protocol and operational routes on Hummingbird.
+        .target(
+            name: "CapstanHTTP",
+            dependencies: [
+                "CapstanStorage", "CapstanTracking", "CapstanRegistry",
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // app: CLI and wiring.
+        .executableTarget(
+            name: "capstan",
+            dependencies: [
+                "CapstanStorage", "CapstanTracking", "CapstanRegistry", "CapstanHTTP",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "CapstanStorageTests",
+            dependencies: ["CapstanStorage"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "CapstanTrackingTests",
+            dependencies: ["CapstanTracking"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "CapstanHTTPTests",
+            dependencies: [
+                "CapstanHTTP",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)

@@ -1,0 +1,44 @@
+import CapstanRegistry
+import CapstanStorage
+import CapstanTracking
+import Hummingbird
+import Logging
+
+/// Everything the HTTP surface serves, wired once by the app.
+public struct ServerServices: Sendable {
+    public let database: Database
+    public let tracking: TrackingService
+    public let registry: RegistryService
+    public let artifacts: any ArtifactStore
+
+    public init(database: Database, tracking: TrackingService, registry: RegistryService, artifacts: any ArtifactStore) {
+        self.database = database
+        self.tracking = tracking
+        self.registry = registry
+        self.artifacts = artifacts
+    }
+}
+
+/// Builds Capstan's router: the MLflow REST API, the artifact proxy and operational routes.
+public enum CapstanServer {
+    /// The version of Capstan itself.
+    public static let version = "0.1.0"
+    /// The MLflow server version whose API Capstan serves.
+    public static let mlflowCompatibleVersion = "3.6.0"
+
+    public static func router<Context: RequestContext>(
+        _ services: ServerServices, context: Context.Type = BasicRequestContext.self, logger: Logger
+    ) -> Router<Context> {
+        let router = Router(context: Context.self)
+        let api = MLflowEndpoints(router: router, logger: logger)
+        ExperimentRoutes<Context>(tracking: services.tracking).register(api)
+        RunRoutes<Context>(tracking: services.tracking).register(api)
+        LoggedModelRoutes<Context>(tracking: services.tracking, artifacts: services.artifacts).register(api)
+        RegistryRoutes<Context>(registry: services.registry).register(api)
+        ArtifactRoutes<Context>(artifacts: services.artifacts, tracking: services.tracking, logger: logger)
+            .register(on: router, api: api)
+        OperationalRoutes<Context>(database: services.database, mlflowVersion: mlflowCompatibleVersion, capstanVersion: version)
+            .register(on: router)
+        return router
+    }
+}

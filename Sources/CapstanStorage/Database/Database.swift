@@ -1,0 +1,190 @@
+import Foundation
+import Logging
+import NIOCore
+import NIOPosix
+import PostgresKit
+import SQLKit
+import SQLiteKit
+import Synchronization
+
+/// The metadata database: one SQL code path over SQLite or PostgreSQL.
+///
+/// Stores never hold a connection themselves; they ask for one through ``read(_:)`` or
+/// ``write(_:)``. On SQLite, writes go through a single connection guarded by a FIFO lock
+/// (SQLite has one writer; queuing in-process avoids "database is locked"), while reads
+/// use their own connections and see committed data through WAL. On PostgreSQL both use
+/// a connection pool and every write is a transaction on one pooled connection.
+public final class Database: Sendable {
+    public enum Engine: String, Sendable {
+        case sqlite, postgres
+    }
+
+    public let engine: Engine
+    let logger: Logger
+    private let backend: Backend
+
+    private let readerCursor = Mutex<Int>(0)
+
+    private enum Backend: Sendable {
+        case sqlite(SQLiteBackend)
+        case postgres(PostgresPool)
+    }
+
+    private struct SQLiteBackend: Sendable {
+        let writer: SQLiteConnection
+        let readers: [SQLiteConnection]
+        let writeLock: AsyncMutex
+        let threadPool: NIOThreadPool
+    }
+
+    /// AsyncKit's pool predates `Sendable` annotations but is thread-safe by design: every
+    /// call hops onto the event loop that owns the per-loop pool, and shutdown takes a lock.
+    private struct PostgresPool: @unchecked Sendable {
+        let pool: EventLoopGroupConnectionPool<PostgresConnectionSource>
+    }
+
+    private init(engine: Engine, backend: Backend, logger: Logger) {
+        self.engine = engine
+        self.backend = backend
+        self.logger = logger
+    }
+
+    /// Opens (creating if needed) the database and brings its schema up to date.
+    public static func open(_ location: DatabaseLocation, logger: Logger) async throws -> Database {
+        let database: Database
+        switch location {
+        case .sqlite(let path):
+            database = try await openSQLite(path: path, logger: logger)
+        case .postgres(let url):
+            database = try openPostgres(url: url, logger: logger)
+        }
+        do {
+            try await Migrator(database: database).migrate()
+        } catch {
+            await database.close()
+            throw error
+        }
+        return database
+    }
+
+    private static func openSQLite(path: String, logger: Logger) async throws -> Database {
+        let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let readerCount = 3
+        let threadPool = NIOThreadPool(numberOfThreads: readerCount + 1)
+        threadPool.start()
+        let eventLoop = MultiThreadedEventLoopGroup.singleton.any()
+        func connect() async throws -> SQLiteConnection {
+            let connection = try await SQLiteConnection.open(
+                storage: .file(path: path), threadPool: threadPool, logger: logger, on: eventLoop
+            ).get()
+            // WAL lets readers proceed while the writer commits; NORMAL sync is durable
+            // across process crashes (not power loss), as most embedded servers choose.
+            for pragma in ["PRAGMA journal_mode = WAL", "PRAGMA synchronous = NORMAL",
+                           "PRAGMA case_sensitive_like = ON",
+                           "PRAGMA busy_timeout = 10000", "PRAGMA temp_store = MEMORY",
+                           "PRAGMA cache_size = -32000"] {
+                try await connection.query(pragma).get()
+            }
+            return connection
+        }
+        let writer = try await connect()
+        var readers: [SQLiteConnection] = []
+        for _ in 0..<readerCount { readers.append(try await connect()) }
+        let backend = SQLiteBackend(
+            writer: writer, readers: readers, writeLock: AsyncMutex(), threadPool: threadPool
+        )
+        return Database(engine: .sqlite, backend: .sqlite(backend), logger: logger)
+    }
+
+    private static func openPostgres(url: String, logger: Logger) throws -> Database {
+        let configuration: SQLPostgresConfiguration
+        do {
+            configuration = try SQLPostgresConfiguration(url: url)
+        } catch {
+            throw StoreError.invalidConfiguration("Invalid PostgreSQL URL '\(DatabaseLocation.redacted(url))': \(error)")
+        }
+        let pool = EventLoopGroupConnectionPool(
+            source: PostgresConnectionSource(sqlConfiguration: configuration),
+            maxConnectionsPerEventLoop: 8,
+            requestTimeout: .seconds(30),
+            logger: logger,
+            on: MultiThreadedEventLoopGroup.singleton
+        )
+        return Database(engine: .postgres, backend: .postgres(PostgresPool(pool: pool)), logger: logger)
+    }
+
+    /// Runs `body` against a connection for reading. Reads see committed data only.
+    public func read<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        do {
+            switch backend {
+            case .sqlite(let sqlite):
+                let index = readerCursor.withLock { value in
+                    value = (value + 1) % sqlite.readers.count
+                    return value
+                }
+                return try await body(sqlite.readers[index].sql(queryLogLevel: nil))
+            case .postgres(let postgres):
+                return try await body(postgres.pool.database(logger: logger).sql(queryLogLevel: nil))
+            }
+        } catch {
+            throw StoreError.wrap(error)
+        }
+    }
+
+    /// Runs `body` in one transaction: all its statements commit together or none do.
+    ///
+    /// A thrown error rolls the transaction back and is rethrown (driver errors become
+    /// ``StoreError``).
+    public func write<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        do {
+            switch backend {
+            case .sqlite(let sqlite):
+                return try await sqlite.writeLock.withLock {
+                    try await Self.transaction(on: sqlite.writer.sql(queryLogLevel: nil), begin: "BEGIN IMMEDIATE", body)
+                }
+            case .postgres(let postgres):
+                return try await postgres.pool.database(logger: logger).sql(queryLogLevel: nil).withSession { connection in
+                    try await Self.transaction(on: connection, begin: "BEGIN", body)
+                }
+            }
+        } catch {
+            throw StoreError.wrap(error)
+        }
+    }
+
+    private static func transaction<T: Sendable>(
+        on connection: any SQLDatabase, begin: String,
+        _ body: @Sendable (any SQLDatabase) async throws -> T
+    ) async throws -> T {
+        try await connection.raw(SQLQueryString(begin)).run()
+        do {
+            let result = try await body(connection)
+            try await connection.raw("COMMIT").run()
+            return result
+        } catch {
+            try? await connection.raw("ROLLBACK").run()
+            throw error
+        }
+    }
+
+    /// Closes every connection. In-flight calls should have finished before this is called.
+    public func close() async {
+        switch backend {
+        case .sqlite(let sqlite):
+            for connection in [sqlite.writer] + sqlite.readers {
+                try? await connection.close()
+            }
+            try? await sqlite.threadPool.shutdownGracefully()
+        case .postgres(let postgres):
+            try? await postgres.pool.shutdownAsync()
+        }
+    }
+}
+
+extension Database {
+    /// Succeeds when the database answers a trivial query.
+    public func ping() async throws {
+        _ = try await read { db in try await db.raw("SELECT 1 AS one").first() }
+    }
+}

@@ -1,0 +1,22 @@
+/// One step of schema history.
+///
+/// Migrations are append-only: once shipped, a migration is never edited or removed, so a
+/// data directory written by any earlier version upgrades in place. Each migration has the
+/// same name on every engine; its SQL is written once with placeholders that each engine
+/// fills in (`{text}` is a text column with byte-wise ordering, `{double}` a 64-bit float).
+struct Migration: Sendable {
+    let name: String
+    let statements: [String]
+
+    func sql(for engine: Database.Engine) -> [String] {
+        let text = switch engine {
+        case .sqlite: "TEXT"
+        // Byte-wise ordering, as SQLite has, so both engines sort names identically.
+        case .postgres: "TEXT COLLATE \"C\""
+        }
+        return statements.map {
+            $0.replacingOccurrences(of: "{text}", with: text)
+                .replacingOccurrences(of: "{double}", with: "DOUBLE PRECISION")
+        }
+    }
+}

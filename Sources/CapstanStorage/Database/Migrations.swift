@@ -1,0 +1,197 @@
+/// The schema's history. Append new migrations at the end; never edit a shipped one.
+enum Migrations {
+    static let all: [Migration] = [
+        trackingTables,
+        registryTables,
+    ]
+
+    static let trackingTables = Migration(name: "0001_tracking_tables", statements: [
+        """
+        CREATE TABLE id_sequences (
+            name {text} PRIMARY KEY,
+            next_value BIGINT NOT NULL)
+        """,
+        """
+        CREATE TABLE experiments (
+            experiment_id BIGINT PRIMARY KEY,
+            name {text} NOT NULL UNIQUE,
+            artifact_location {text} NOT NULL,
+            lifecycle_stage {text} NOT NULL,
+            creation_time BIGINT NOT NULL,
+            last_update_time BIGINT NOT NULL,
+            deleted_time BIGINT)
+        """,
+        """
+        CREATE TABLE experiment_tags (
+            experiment_id BIGINT NOT NULL,
+            key {text} NOT NULL,
+            value {text} NOT NULL,
+            PRIMARY KEY (experiment_id, key))
+        """,
+        """
+        CREATE TABLE runs (
+            run_id {text} PRIMARY KEY,
+            experiment_id BIGINT NOT NULL,
+            name {text} NOT NULL,
+            user_id {text} NOT NULL,
+            status {text} NOT NULL,
+            start_time BIGINT NOT NULL,
+            end_time BIGINT,
+            artifact_uri {text} NOT NULL,
+            lifecycle_stage {text} NOT NULL,
+            deleted_time BIGINT)
+        """,
+        "CREATE INDEX runs_by_experiment ON runs (experiment_id, start_time, run_id)",
+        """
+        CREATE TABLE params (
+            run_id {text} NOT NULL,
+            key {text} NOT NULL,
+            value {text} NOT NULL,
+            PRIMARY KEY (run_id, key))
+        """,
+        """
+        CREATE TABLE run_tags (
+            run_id {text} NOT NULL,
+            key {text} NOT NULL,
+            value {text} NOT NULL,
+            PRIMARY KEY (run_id, key))
+        """,
+        """
+        CREATE TABLE metrics (
+            run_id {text} NOT NULL,
+            key {text} NOT NULL,
+            value {double} NOT NULL,
+            is_nan INTEGER NOT NULL,
+            timestamp BIGINT NOT NULL,
+            step BIGINT NOT NULL,
+            model_id {text} NOT NULL,
+            dataset_name {text},
+            dataset_digest {text},
+            PRIMARY KEY (run_id, key, step, timestamp, value, is_nan, model_id))
+        """,
+        "CREATE INDEX metrics_by_model ON metrics (model_id, key)",
+        """
+        CREATE TABLE latest_metrics (
+            run_id {text} NOT NULL,
+            key {text} NOT NULL,
+            value {double} NOT NULL,
+            is_nan INTEGER NOT NULL,
+            timestamp BIGINT NOT NULL,
+            step BIGINT NOT NULL,
+            PRIMARY KEY (run_id, key))
+        """,
+        "CREATE INDEX latest_metrics_by_value ON latest_metrics (key, value)",
+        """
+        CREATE TABLE datasets (
+            dataset_id {text} PRIMARY KEY,
+            experiment_id BIGINT NOT NULL,
+            name {text} NOT NULL,
+            digest {text} NOT NULL,
+            source_type {text} NOT NULL,
+            source {text} NOT NULL,
+            schema {text},
+            profile {text},
+            UNIQUE (experiment_id, name, digest))
+        """,
+        """
+        CREATE TABLE run_dataset_inputs (
+            run_id {text} NOT NULL,
+            dataset_id {text} NOT NULL,
+            context {text},
+            tags {text} NOT NULL,
+            PRIMARY KEY (run_id, dataset_id))
+        """,
+        """
+        CREATE TABLE run_model_inputs (
+            run_id {text} NOT NULL,
+            model_id {text} NOT NULL,
+            PRIMARY KEY (run_id, model_id))
+        """,
+        """
+        CREATE TABLE run_model_outputs (
+            run_id {text} NOT NULL,
+            model_id {text} NOT NULL,
+            step BIGINT NOT NULL,
+            PRIMARY KEY (run_id, model_id))
+        """,
+        """
+        CREATE TABLE logged_models (
+            model_id {text} PRIMARY KEY,
+            experiment_id BIGINT NOT NULL,
+            name {text} NOT NULL,
+            artifact_uri {text} NOT NULL,
+            status {text} NOT NULL,
+            status_message {text},
+            model_type {text},
+            source_run_id {text},
+            creation_timestamp_ms BIGINT NOT NULL,
+            last_updated_timestamp_ms BIGINT NOT NULL,
+            lifecycle_stage {text} NOT NULL)
+        """,
+        "CREATE INDEX logged_models_by_experiment ON logged_models (experiment_id, creation_timestamp_ms)",
+        """
+        CREATE TABLE logged_model_tags (
+            model_id {text} NOT NULL,
+            key {text} NOT NULL,
+            value {text} NOT NULL,
+            PRIMARY KEY (model_id, key))
+        """,
+        """
+        CREATE TABLE logged_model_params (
+            model_id {text} NOT NULL,
+            key {text} NOT NULL,
+            value {text} NOT NULL,
+            PRIMARY KEY (model_id, key))
+        """,
+    ])
+
+    static let registryTables = Migration(name: "0002_registry_tables", statements: [
+        """
+        CREATE TABLE registered_models (
+            name {text} PRIMARY KEY,
+            creation_timestamp BIGINT NOT NULL,
+            last_updated_timestamp BIGINT NOT NULL,
+            description {text})
+        """,
+        """
+        CREATE TABLE registered_model_tags (
+            name {text} NOT NULL,
+            key {text} NOT NULL,
+            value {text} NOT NULL,
+            PRIMARY KEY (name, key))
+        """,
+        """
+        CREATE TABLE registered_model_aliases (
+            name {text} NOT NULL,
+            alias {text} NOT NULL,
+            version BIGINT NOT NULL,
+            PRIMARY KEY (name, alias))
+        """,
+        """
+        CREATE TABLE model_versions (
+            name {text} NOT NULL,
+            version BIGINT NOT NULL,
+            creation_timestamp BIGINT NOT NULL,
+            last_updated_timestamp BIGINT NOT NULL,
+            description {text},
+            user_id {text},
+            current_stage {text} NOT NULL,
+            source {text} NOT NULL,
+            run_id {text},
+            run_link {text},
+            status {text} NOT NULL,
+            status_message {text},
+            storage_location {text},
+            model_id {text},
+            PRIMARY KEY (name, version))
+        """,
+        """
+        CREATE TABLE model_version_tags (
+            name {text} NOT NULL,
+            version BIGINT NOT NULL,
+            key {text} NOT NULL,
+            value {text} NOT NULL,
+            PRIMARY KEY (name, version, key))
+        """,
+    ])
+}

@@ -1,0 +1,11 @@
+import ArgumentParser
+
+/// The `capstan` command: the server and client commands against a running server.
+@main
+struct Capstan: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Capstan: MLflow-compatible tracking, artifacts and model registry in one binary.",
+        version: "0.1.0",
+        subcommands: [ServerCommand.self, ExperimentsCommand.self, RunsCommand.self, ModelsCommand.self]
+    )
+}

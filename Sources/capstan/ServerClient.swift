@@ -1,0 +1,66 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+/// A minimal MLflow REST client for the CLI's commands against a running server.
+struct ServerClient {
+    let baseURL: URL
+
+    struct Failure: Error, CustomStringConvertible {
+        let description: String
+    }
+
+    init(server: String) throws {
+        guard let url = URL(string: server.hasSuffix("/") ? String(server.dropLast()) : server),
+              url.scheme == "http" || url.scheme == "https" else {
+            throw Failure(description: "--server must be an http(s) URL, got '\(server)'.")
+        }
+        self.baseURL = url
+    }
+
+    /// POSTs `body` to `/api/2.0/mlflow/<path>` and returns the decoded JSON object.
+    func post(_ path: String, _ body: [String: Any]) async throws -> [String: Any] {
+        var request = URLRequest(url: baseURL.appendingPathComponent("api/2.0/mlflow/" + path))
+        request.httpMethod = "POST"
+        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        request.httpBody = try JSONSerialization.data(withJSONObject: body)
+        return try await send(request)
+    }
+
+    /// GETs `/api/2.0/mlflow/<path>` with query parameters.
+    func get(_ path: String, _ query: [(String, String)]) async throws -> [String: Any] {
+        var components = URLComponents(url: baseURL.appendingPathComponent("api/2.0/mlflow/" + path), resolvingAgainstBaseURL: false)!
+        components.queryItems = query.map { URLQueryItem(name: $0.0, value: $0.1) }
+        return try await send(URLRequest(url: components.url!))
+    }
+
+    private func send(_ request: URLRequest) async throws -> [String: Any] {
+        let data: Data
+        let response: URLResponse
+        do {
+            (data, response) = try await URLSession.shared.data(for: request)
+        } catch {
+            throw Failure(description: "Cannot reach the Capstan server at \(baseURL): \(error.localizedDescription). Is `capstan server` running?")
+        }
+        let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] ?? [:]
+        if let http = response as? HTTPURLResponse, !(200..<300).contains(http.statusCode) {
+            let code = object["error_code"] as? String ?? "HTTP \(http.statusCode)"
+            let message = object["message"] as? String ?? String(decoding: data, as: UTF8.self)
+            throw Failure(description: "\(code): \(message)")
+        }
+        return object
+    }
+
+    /// Follows `next_page_token` until the last page, collecting `key` from each.
+    func paged(_ key: String, maxItems: Int, fetch: (String?) async throws -> [String: Any]) async throws -> [[String: Any]] {
+        var items: [[String: Any]] = []
+        var token: String?
+        repeat {
+            let page = try await fetch(token)
+            items.append(contentsOf: page[key] as? [[String: Any]] ?? [])
+            token = page["next_page_token"] as? String
+        } while token?.isEmpty == false && items.count < maxItems
+        return Array(items.prefix(maxItems))
+    }
+}
