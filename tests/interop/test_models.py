@@ -14,6 +14,9 @@ from mlflow import MlflowClient
 from mlflow.exceptions import MlflowException
 from sklearn.linear_model import LogisticRegression
 
+# stages are deprecated client-side but still a supported server API
+pytestmark = pytest.mark.filterwarnings("ignore:.*Model registry stages will be removed:FutureWarning")
+
 X = np.array([[0.0, 1.0], [1.0, 0.0], [2.0, 1.0], [3.0, 0.0], [4.0, 1.0], [5.0, 0.0], [2.6, 0.5]])
 Y = np.array([0, 0, 0, 1, 1, 1, 1])
 

@@ -362,7 +362,7 @@ def test_metric_history_with_30000_points_crosses_page_boundary(client, api, exp
 
 
 def test_log_input_dataset_is_visible_on_run_inputs(client, experiment_id):
-    df = pd.DataFrame({"x": [1.0, 2.0, 3.0], "y": [0, 1, 0]})
+    df = pd.DataFrame({"x": [1.0, 2.0, 3.0], "y": [0.0, 1.0, 0.0]})
     dataset = mlflow.data.from_pandas(df, name="training-set", targets="y")
     with mlflow.start_run() as run:
         mlflow.log_input(dataset, context="training", tags={"origin": "interop"})
