@@ -14,7 +14,6 @@ Every test runs once per backend (``sqlite`` and ``postgres``); ``postgres`` nee
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import signal
@@ -39,7 +38,6 @@ import requests  # noqa: E402
 
 import mlflow  # noqa: E402
 from mlflow import MlflowClient  # noqa: E402
-from mlflow.exceptions import MlflowException  # noqa: E402
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 STARTUP_TIMEOUT = float(os.environ.get("INTEROP_STARTUP_TIMEOUT", "60"))
@@ -263,7 +261,10 @@ def tracking_env(server, monkeypatch, request):
     mlflow.set_registry_uri(server.url)
     _reset_fluent_state()
     request.node.stash[_LOG_OFFSET] = (server, server.log_size())
-    del _SERVER_ERRORS[:]
+    if _SERVER_ERRORS:  # recorded while higher-scoped fixtures (module data sets) were set up
+        errors = list(_SERVER_ERRORS)
+        del _SERVER_ERRORS[:]
+        pytest.fail("server answered with 5xx during fixture setup:\n" + "\n".join(errors), pytrace=False)
     yield
     _reset_fluent_state()
     errors = list(_SERVER_ERRORS)

@@ -147,7 +147,7 @@ def test_search_experiments_default_order_is_newest_first(client):
     ids = []
     for i in range(3):
         ids.append(client.create_experiment(f"{prefix}-{i}"))
-        time.sleep(0.01)
+        time.sleep(0.02)  # distinct creation_time (ms)
     found = client.search_experiments(filter_string=f"name LIKE '{prefix}-%'")
     assert [e.experiment_id for e in found] == ids[::-1]
 

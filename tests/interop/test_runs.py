@@ -8,7 +8,7 @@ import time
 import mlflow
 import pandas as pd
 import pytest
-from conftest import assert_ok_json, unique
+from conftest import assert_ok_json
 from mlflow.entities import Metric, Param, RunTag
 from mlflow.exceptions import MlflowException
 

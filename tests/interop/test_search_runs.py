@@ -1,13 +1,12 @@
 """search_runs: filter grammar, ordering, pagination, view types, the pandas DataFrame API."""
 
+import mlflow
 import pandas as pd
 import pytest
 from conftest import unique
 from mlflow import MlflowClient
 from mlflow.entities import Metric, Param, RunTag, ViewType
 from mlflow.exceptions import MlflowException
-
-import mlflow
 
 BASE_TS = 1_700_000_000_000
 

@@ -1,0 +1,86 @@
+import CapstanRegistry
+import CapstanStorage
+import CapstanTracking
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import NIOCore
+@testable import CapstanHTTP
+
+/// Runs `body` against Capstan's router in-process, on a fresh SQLite database and
+/// artifact directory.
+func withServer<T: Sendable>(_ body: @Sendable (TestClient) async throws -> T) async throws -> T {
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("capstan-http-\(UUID().uuidString)")
+    var logger = Logger(label: "test")
+    logger.logLevel = .critical
+    let database = try await Database.open(.sqlite(path: directory.appendingPathComponent("capstan.db").path), logger: logger)
+    let tracking = TrackingService(database: database, artifactRoot: "mlflow-artifacts:/")
+    try await tracking.prepare()
+    let services = ServerServices(
+        database: database, tracking: tracking, registry: RegistryService(database: database),
+        artifacts: try LocalArtifactStore(root: directory.appendingPathComponent("artifacts"))
+    )
+    let app = Application(router: CapstanServer.router(services, logger: logger), logger: logger)
+    do {
+        let result = try await app.test(.router) { client in try await body(TestClient(client: client, artifactRoot: directory.appendingPathComponent("artifacts"))) }
+        await database.close()
+        return result
+    } catch {
+        await database.close()
+        throw error
+    }
+}
+
+/// A thin JSON client over HummingbirdTesting's client.
+struct TestClient: Sendable {
+    let client: any TestClientProtocol
+    let artifactRoot: URL
+
+    struct Reply: Sendable {
+        let status: HTTPResponse.Status
+        let headers: HTTPFields
+        let body: ByteBuffer
+
+        var json: JSONValue { (try? JSONParser.parse(body.readableBytesView)) ?? .null }
+        var text: String { String(buffer: body) }
+        var errorCode: String? { if case .string(let s)? = json["error_code"] { s } else { nil } }
+        var message: String { if case .string(let s)? = json["message"] { s } else { "" } }
+    }
+
+    func send(_ method: HTTPRequest.Method, _ uri: String, body: String? = nil) async throws -> Reply {
+        let response = try await client.executeRequest(
+            uri: uri, method: method, headers: body == nil ? [:] : [.contentType: "application/json"],
+            body: body.map { ByteBuffer(string: $0) }
+        )
+        return Reply(status: response.status, headers: response.headers, body: response.body)
+    }
+
+    func put(_ uri: String, bytes: [UInt8]) async throws -> Reply {
+        let response = try await client.executeRequest(uri: uri, method: .put, headers: [:], body: ByteBuffer(bytes: bytes))
+        return Reply(status: response.status, headers: response.headers, body: response.body)
+    }
+
+    func post(_ path: String, _ body: String) async throws -> Reply {
+        try await send(.post, "/api/2.0/mlflow/" + path, body: body)
+    }
+
+    func get(_ pathAndQuery: String) async throws -> Reply {
+        try await send(.get, "/api/2.0/mlflow/" + pathAndQuery)
+    }
+
+    /// Creates an experiment and a run in it, returning (experiment id, run id).
+    func makeRun() async throws -> (String, String) {
+        let experiment = try await post("experiments/create", #"{"name": "exp-\#(UUID().uuidString)"}"#)
+        guard case .string(let experimentId)? = experiment.json["experiment_id"] else { throw TestFailure("no experiment id: \(experiment.text)") }
+        let run = try await post("runs/create", #"{"experiment_id": "\#(experimentId)", "start_time": 1}"#)
+        guard case .string(let runId)? = run.json["run"]?["info"]?["run_id"] else { throw TestFailure("no run id: \(run.text)") }
+        return (experimentId, runId)
+    }
+}
+
+struct TestFailure: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
