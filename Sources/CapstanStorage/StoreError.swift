@@ -1,5 +1,5 @@
 import PostgresNIO
-import SQLiteNIO
+
 
 /// Errors raised by the stores. Messages are written for the person who sent the request
 /// and never carry stored values beyond the identifiers the caller supplied.

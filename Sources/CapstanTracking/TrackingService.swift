@@ -29,7 +29,7 @@ public struct TrackingService: Sendable {
     public func createExperiment(name: String, artifactLocation: String?, tags: [KeyValue]) async throws -> String {
         try TrackingValidation.validateExperimentName(name)
         for tag in tags {
-            try TrackingValidation.validateKey(tag.key, kind: "tag")
+            try TrackingValidation.validateKey(tag.key, path: "key", entity: "key")
         }
         if let location = artifactLocation, location.contains("#") || location.contains("?") {
             throw TrackingError.invalidParameter(
@@ -48,7 +48,7 @@ public struct TrackingService: Sendable {
     }
 
     public func setExperimentTag(id: String, tag: KeyValue) async throws {
-        try TrackingValidation.validateKey(tag.key, kind: "tag")
+        try TrackingValidation.validateKey(tag.key, path: "key", entity: "key")
         guard tag.value.count <= TrackingLimits.maxExperimentTagValueLength else {
             throw TrackingError.invalidParameter(
                 "'value' exceeds the maximum length of \(TrackingLimits.maxExperimentTagValueLength) characters"
@@ -82,7 +82,7 @@ public struct TrackingService: Sendable {
         }
         let name = [runName, tagName].compactMap { $0 }.first { !$0.isEmpty } ?? RunNameGenerator.make()
         var allTags = try tags.filter { $0.key != RunTagKeys.runName }.map { tag in
-            try TrackingValidation.validateKey(tag.key, kind: "tag")
+            try TrackingValidation.validateKey(tag.key, path: "key", entity: "key")
             return TrackingValidation.truncated(tag, limit: TrackingLimits.maxRunTagValueLength)
         }
         allTags.append(KeyValue(key: RunTagKeys.runName, value: name))
@@ -109,15 +109,16 @@ public struct TrackingService: Sendable {
     /// Logs metrics, params and tags atomically, within MLflow's batch limits.
     public func logBatch(runId: String, metrics: [Metric], params: [KeyValue], tags: [KeyValue]) async throws {
         try TrackingValidation.validateBatch(metrics: metrics.count, params: params, tags: tags.count)
-        for metric in metrics {
+        let metrics = try metrics.map { metric in
             try TrackingValidation.validateMetric(metric)
+            return TrackingValidation.clamped(metric)
         }
         let params = try params.map { param in
-            try TrackingValidation.validateKey(param.key, kind: "param")
+            try TrackingValidation.validateKey(param.key, path: "key", entity: "Param key")
             return TrackingValidation.truncated(param, limit: TrackingLimits.maxParamValueLength)
         }
         let tags = try tags.map { tag in
-            try TrackingValidation.validateKey(tag.key, kind: "tag")
+            try TrackingValidation.validateKey(tag.key, path: "key", entity: "key")
             return TrackingValidation.truncated(tag, limit: TrackingLimits.maxRunTagValueLength)
         }
         try await runs.logBatch(runId: runId, metrics: metrics, params: params, tags: tags)

@@ -49,7 +49,7 @@ struct MLflowWireTests {
         try await withServer { client in
             let reply = try await client.post("experiments/create", #"{"name": "#)
             #expect(reply.status == .badRequest)
-            #expect(reply.errorCode == "MALFORMED_REQUEST")
+            #expect(reply.errorCode == "INVALID_PARAMETER_VALUE")
             let array = try await client.post("experiments/create", "[1]")
             #expect(array.status == .badRequest)
         }
@@ -82,7 +82,28 @@ struct MLflowWireTests {
             _ = try await client.post("runs/log-metric", #"{"run_id": "\#(runId)", "key": "p", "value": "Infinity", "timestamp": 1}"#)
             let run = try await client.get("runs/get?run_id=\(runId)")
             #expect(run.text.contains(#""value":"NaN""#))
-            #expect(run.text.contains(#""value":"Infinity""#))
+            // MLflow's SQL store clamps infinities to the largest finite double.
+            #expect(run.text.contains(#""value":1.7976931348623157e+308"#))
+        }
+    }
+
+    @Test func nonJSONContentTypeIsRefused() async throws {
+        try await withServer { client in
+            let response = try await client.client.executeRequest(
+                uri: "/api/2.0/mlflow/experiments/create", method: .post,
+                headers: [.contentType: "text/plain"], body: .init(string: #"{"name": "x"}"#)
+            )
+            #expect(response.status == .badRequest)
+            #expect(String(buffer: response.body).contains("Content-Type must be one of ['application/json']"))
+        }
+    }
+
+    @Test func plusInQueryStringsIsASpace() async throws {
+        try await withServer { client in
+            _ = try await client.post("registered-models/create", #"{"name": "with space"}"#)
+            let found = try await client.get("registered-models/search?filter=name+%3D+%27with+space%27")
+            #expect(found.status == .ok)
+            #expect(found.json["registered_models"] != nil)
         }
     }
 

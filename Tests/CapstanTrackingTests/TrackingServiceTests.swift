@@ -43,6 +43,30 @@ struct TrackingServiceTests {
         }
     }
 
+    @Test func infinitiesAreClampedAsMLflowStoresThem() async throws {
+        let (tracking, db) = try await Self.service()
+        defer { Task { await db.close() } }
+        let run = try await tracking.createRun(experimentId: "0", userId: "", runName: nil, startTime: 1, tags: [])
+        try await tracking.logMetric(runId: run.info.runId, metric: Metric(key: "up", value: .infinity, timestamp: 1, step: 0))
+        try await tracking.logMetric(runId: run.info.runId, metric: Metric(key: "down", value: -.infinity, timestamp: 1, step: 0))
+        let values = try await tracking.runs.get(runId: run.info.runId).metrics.map(\.value)
+        #expect(values == [-Double.greatestFiniteMagnitude, .greatestFiniteMagnitude])
+    }
+
+    @Test func keyErrorsUseMLflowsMessages() async throws {
+        let (tracking, db) = try await Self.service()
+        defer { Task { await db.close() } }
+        let run = try await tracking.createRun(experimentId: "0", userId: "", runName: nil, startTime: 1, tags: [])
+        await #expect(throws: TrackingError.invalidParameter(
+            "Invalid value \"a//b\" for parameter 'key' supplied: Names may be treated as files in certain cases, and must not resolve to other names when treated as such. This name would resolve to 'a/b'"
+        )) { try await tracking.logParam(runId: run.info.runId, param: KeyValue(key: "a//b", value: "v")) }
+    }
+
+    @Test(arguments: [("a//b", "a/b"), ("a/", "a"), ("./a", "a"), ("a/../b", "b"), ("/../a", "/a"), ("", "."), ("//x", "//x"), ("///x", "/x")])
+    func posixNormalisationMatchesPython(_ input: String, _ expected: String) {
+        #expect(PosixPath.normalise(input) == expected)
+    }
+
     @Test func longTagValuesAreTruncatedTo8000() async throws {
         let (tracking, db) = try await Self.service()
         defer { Task { await db.close() } }

@@ -21,34 +21,43 @@ struct RequestFields {
     /// Reads the body (for methods that carry one) or the query string.
     static func from(_ request: Request, limit: Int = 32 * 1024 * 1024) async throws -> RequestFields {
         if request.method == .get || request.method == .head {
-            return RequestFields(object: queryObject(request.uri.queryParameters))
+            return RequestFields(object: queryObject(request.uri.query))
+        }
+        if let contentType = request.headers[.contentType], !contentType.lowercased().hasPrefix("application/json") {
+            throw MLflowError.invalidParameter("Bad Request. Content-Type must be one of ['application/json'].")
         }
         let buffer = try await request.body.collect(upTo: limit)
         let bytes = buffer.readableBytesView
         guard bytes.contains(where: { ![0x20, 0x09, 0x0A, 0x0D].contains($0) }) else {
             // An empty body is an empty message; query parameters may still carry fields.
-            return RequestFields(object: queryObject(request.uri.queryParameters))
+            return RequestFields(object: queryObject(request.uri.query))
         }
         let value: JSONValue
         do {
             value = try JSONParser.parse(bytes)
         } catch {
-            throw MLflowError(code: "MALFORMED_REQUEST", message: "Malformed JSON in request body: \(error).")
+            throw MLflowError.invalidParameter("Malformed JSON in request body: \(error).")
         }
         guard case .object = value else {
-            throw MLflowError(code: "MALFORMED_REQUEST", message: "The request body must be a JSON object.")
+            throw MLflowError.invalidParameter("The request body must be a JSON object.")
         }
         return RequestFields(object: value)
     }
 
-    /// Query parameters as an object: repeated keys become arrays.
-    private static func queryObject(_ parameters: Parameters) -> JSONValue {
+    /// Query parameters as an object: repeated keys become arrays. Decodes as HTML forms
+    /// and Python's `requests` encode: `+` is a space, then percent-escapes.
+    private static func queryObject(_ query: String?) -> JSONValue {
         var order: [String] = []
         var values: [String: [String]] = [:]
-        for (key, value) in parameters {
-            let key = String(key)
+        for pair in (query ?? "").split(separator: "&", omittingEmptySubsequences: true) {
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            func decode(_ part: Substring) -> String {
+                let spaced = part.replacingOccurrences(of: "+", with: " ")
+                return spaced.removingPercentEncoding ?? spaced
+            }
+            let key = decode(parts[0])
             if values[key] == nil { order.append(key) }
-            values[key, default: []].append(String(value))
+            values[key, default: []].append(parts.count > 1 ? decode(parts[1]) : "")
         }
         return .object(order.map { key in
             let list = values[key] ?? []

@@ -4,16 +4,16 @@ import NIOCore
 import NIOPosix
 import PostgresKit
 import SQLKit
-import SQLiteKit
 import Synchronization
 
 /// The metadata database: one SQL code path over SQLite or PostgreSQL.
 ///
 /// Stores never hold a connection themselves; they ask for one through ``read(_:)`` or
-/// ``write(_:)``. On SQLite, writes go through a single connection guarded by a FIFO lock
-/// (SQLite has one writer; queuing in-process avoids "database is locked"), while reads
-/// use their own connections and see committed data through WAL. On PostgreSQL both use
-/// a connection pool and every write is a transaction on one pooled connection.
+/// ``write(_:)``. On SQLite, writes go through a single connection behind a FIFO lock
+/// (SQLite has one writer; queuing in-process means clients never see "database is
+/// locked"), and reads use a pool of their own connections that see committed data
+/// through WAL. On PostgreSQL both use a connection pool, and every write is a transaction
+/// on one pooled connection.
 public final class Database: Sendable {
     public enum Engine: String, Sendable {
         case sqlite, postgres
@@ -23,18 +23,56 @@ public final class Database: Sendable {
     let logger: Logger
     private let backend: Backend
 
-    private let readerCursor = Mutex<Int>(0)
-
     private enum Backend: Sendable {
         case sqlite(SQLiteBackend)
         case postgres(PostgresPool)
     }
 
-    private struct SQLiteBackend: Sendable {
+    private final class SQLiteBackend: Sendable {
+        let path: String
         let writer: SQLiteConnection
-        let readers: [SQLiteConnection]
-        let writeLock: AsyncMutex
-        let threadPool: NIOThreadPool
+        let writeLock = AsyncMutex()
+        /// Idle reader connections; a reader is taken out for one `read` call at a time.
+        let idleReaders = Mutex<[SQLiteConnection]>([])
+        static let maxIdleReaders = 8
+
+        init(path: String) throws {
+            self.path = path
+            self.writer = try Self.connect(path)
+        }
+
+        static func connect(_ path: String) throws -> SQLiteConnection {
+            let connection = try SQLiteConnection(path: path)
+            // WAL lets readers proceed while the writer commits; NORMAL sync is durable
+            // across process crashes (not power loss), as most embedded servers choose.
+            for pragma in ["PRAGMA journal_mode = WAL", "PRAGMA synchronous = NORMAL",
+                           "PRAGMA case_sensitive_like = ON", "PRAGMA busy_timeout = 10000",
+                           "PRAGMA temp_store = MEMORY", "PRAGMA cache_size = -32000"] {
+                try connection.execute(pragma)
+            }
+            return connection
+        }
+
+        func takeReader() throws -> SQLiteConnection {
+            if let reader = idleReaders.withLock({ $0.popLast() }) { return reader }
+            return try Self.connect(path)
+        }
+
+        func giveBack(_ reader: SQLiteConnection) {
+            let kept = idleReaders.withLock { readers -> Bool in
+                guard readers.count < Self.maxIdleReaders else { return false }
+                readers.append(reader)
+                return true
+            }
+            if !kept { reader.close() }
+        }
+
+        func close() {
+            for reader in idleReaders.withLock({ readers in defer { readers.removeAll() }; return readers }) {
+                reader.close()
+            }
+            writer.close()
+        }
     }
 
     /// AsyncKit's pool predates `Sendable` annotations but is thread-safe by design: every
@@ -54,7 +92,7 @@ public final class Database: Sendable {
         let database: Database
         switch location {
         case .sqlite(let path):
-            database = try await openSQLite(path: path, logger: logger)
+            database = try openSQLite(path: path, logger: logger)
         case .postgres(let url):
             database = try openPostgres(url: url, logger: logger)
         }
@@ -67,34 +105,14 @@ public final class Database: Sendable {
         return database
     }
 
-    private static func openSQLite(path: String, logger: Logger) async throws -> Database {
+    private static func openSQLite(path: String, logger: Logger) throws -> Database {
         let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let readerCount = 3
-        let threadPool = NIOThreadPool(numberOfThreads: readerCount + 1)
-        threadPool.start()
-        let eventLoop = MultiThreadedEventLoopGroup.singleton.any()
-        func connect() async throws -> SQLiteConnection {
-            let connection = try await SQLiteConnection.open(
-                storage: .file(path: path), threadPool: threadPool, logger: logger, on: eventLoop
-            ).get()
-            // WAL lets readers proceed while the writer commits; NORMAL sync is durable
-            // across process crashes (not power loss), as most embedded servers choose.
-            for pragma in ["PRAGMA journal_mode = WAL", "PRAGMA synchronous = NORMAL",
-                           "PRAGMA case_sensitive_like = ON",
-                           "PRAGMA busy_timeout = 10000", "PRAGMA temp_store = MEMORY",
-                           "PRAGMA cache_size = -32000"] {
-                try await connection.query(pragma).get()
-            }
-            return connection
+        do {
+            return Database(engine: .sqlite, backend: .sqlite(try SQLiteBackend(path: path)), logger: logger)
+        } catch {
+            throw StoreError.invalidConfiguration("Cannot open the SQLite database at \(path): \(error)")
         }
-        let writer = try await connect()
-        var readers: [SQLiteConnection] = []
-        for _ in 0..<readerCount { readers.append(try await connect()) }
-        let backend = SQLiteBackend(
-            writer: writer, readers: readers, writeLock: AsyncMutex(), threadPool: threadPool
-        )
-        return Database(engine: .sqlite, backend: .sqlite(backend), logger: logger)
     }
 
     private static func openPostgres(url: String, logger: Logger) throws -> Database {
@@ -119,11 +137,9 @@ public final class Database: Sendable {
         do {
             switch backend {
             case .sqlite(let sqlite):
-                let index = readerCursor.withLock { value in
-                    value = (value + 1) % sqlite.readers.count
-                    return value
-                }
-                return try await body(sqlite.readers[index].sql(queryLogLevel: nil))
+                let reader = try sqlite.takeReader()
+                defer { sqlite.giveBack(reader) }
+                return try await body(SQLiteSQLDatabase(connection: reader, logger: logger))
             case .postgres(let postgres):
                 return try await body(postgres.pool.database(logger: logger).sql(queryLogLevel: nil))
             }
@@ -140,8 +156,9 @@ public final class Database: Sendable {
         do {
             switch backend {
             case .sqlite(let sqlite):
+                let logger = self.logger
                 return try await sqlite.writeLock.withLock {
-                    try await Self.transaction(on: sqlite.writer.sql(queryLogLevel: nil), begin: "BEGIN IMMEDIATE", body)
+                    try await Self.transaction(on: SQLiteSQLDatabase(connection: sqlite.writer, logger: logger), begin: "BEGIN IMMEDIATE", body)
                 }
             case .postgres(let postgres):
                 return try await postgres.pool.database(logger: logger).sql(queryLogLevel: nil).withSession { connection in
@@ -172,10 +189,8 @@ public final class Database: Sendable {
     public func close() async {
         switch backend {
         case .sqlite(let sqlite):
-            for connection in [sqlite.writer] + sqlite.readers {
-                try? await connection.close()
-            }
-            try? await sqlite.threadPool.shutdownGracefully()
+            // Taking the write lock waits for a transaction in progress.
+            _ = try? await sqlite.writeLock.withLock { sqlite.close() }
         case .postgres(let postgres):
             try? await postgres.pool.shutdownAsync()
         }

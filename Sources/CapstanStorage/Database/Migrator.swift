@@ -4,6 +4,7 @@ import SQLKit
 /// an upgrade either completes or leaves the schema as it was.
 struct Migrator {
     let database: Database
+    var migrations: [Migration] = Migrations.all
 
     func migrate() async throws {
         let engine = database.engine
@@ -20,7 +21,7 @@ struct Migrator {
             let applied = Set(try await db.raw("SELECT name FROM schema_migrations").all().map {
                 try $0.decode(column: "name", as: String.self)
             })
-            for migration in Migrations.all where !applied.contains(migration.name) {
+            for migration in migrations where !applied.contains(migration.name) {
                 for statement in migration.sql(for: engine) {
                     try await db.raw(SQLQueryString(statement)).run()
                 }

@@ -1,0 +1,55 @@
+import CSQLite3
+import SQLKit
+
+/// Column names of one result, shared by all its rows.
+final class SQLiteColumns: Sendable {
+    let names: [String]
+    private let indexes: [String: Int]
+
+    init(statement: OpaquePointer) {
+        let count = Int(sqlite3_column_count(statement))
+        let names = (0..<count).map { String(cString: sqlite3_column_name(statement, Int32($0))) }
+        self.names = names
+        var indexes: [String: Int] = [:]
+        for (index, name) in names.enumerated() where indexes[name] == nil {
+            indexes[name] = index
+        }
+        self.indexes = indexes
+    }
+
+    var count: Int { names.count }
+
+    func index(of column: String) -> Int? { indexes[column] }
+}
+
+/// A result row, as SQLKit reads it.
+struct SQLiteRow: SQLRow {
+    let columns: SQLiteColumns
+    let values: [SQLiteValue]
+
+    var allColumns: [String] { columns.names }
+
+    func contains(column: String) -> Bool { columns.index(of: column) != nil }
+
+    func decodeNil(column: String) throws -> Bool {
+        try value(column) == .null
+    }
+
+    func decode<D: Decodable>(column: String, as type: D.Type) throws -> D {
+        let value = try value(column)
+        guard let decodable = D.self as? any SQLiteDecodable.Type else {
+            throw SQLiteError(code: 20, message: "cannot decode column '\(column)' as \(D.self)")
+        }
+        guard let decoded = decodable.decode(value) as? D else {
+            throw SQLiteError(code: 20, message: "column '\(column)' holds \(value), not \(D.self)")
+        }
+        return decoded
+    }
+
+    private func value(_ column: String) throws -> SQLiteValue {
+        guard let index = columns.index(of: column) else {
+            throw SQLiteError(code: 20, message: "no column '\(column)' in the result")
+        }
+        return values[index]
+    }
+}
