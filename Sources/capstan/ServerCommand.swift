@@ -29,11 +29,14 @@ struct ServerCommand: AsyncParsableCommand {
     @Option(name: .customLong("data-dir"), help: "Directory for the default SQLite database and artifacts.")
     var dataDirectory: String = ProcessInfo.processInfo.environment["CAPSTAN_DATA_DIR"] ?? "./capstan-data"
 
-    @Option(help: "Metadata database: postgres://user:pass@host:port/db, or sqlite:///path/file.db (default: <data-dir>/capstan.db).")
-    var database: String? = ProcessInfo.processInfo.environment["CAPSTAN_DATABASE"]
+    @Option(name: .customLong("database"), help: "Metadata database: postgres://user:pass@host:port/db, or sqlite:///path/file.db (default: <data-dir>/capstan.db).")
+    var databaseOption: String?
 
-    @Option(help: "Artifact store: a local directory or file:// URL (default: <data-dir>/artifacts).")
-    var artifacts: String? = ProcessInfo.processInfo.environment["CAPSTAN_ARTIFACTS"]
+    @Option(name: .customLong("artifacts"), help: "Artifact store: a local directory or file:// URL (default: <data-dir>/artifacts).")
+    var artifactsOption: String?
+
+    var database: String? { databaseOption ?? ProcessInfo.processInfo.environment["CAPSTAN_DATABASE"] }
+    var artifacts: String? { artifactsOption ?? ProcessInfo.processInfo.environment["CAPSTAN_ARTIFACTS"] }
 
     @Option(help: "Log level: trace, debug, info, notice, warning, error or critical.")
     var logLevel: String = ProcessInfo.processInfo.environment["CAPSTAN_LOG_LEVEL"] ?? "info"

@@ -784,7 +784,7 @@ def median_of(repeats: list[dict], kind: str, key: str):
     return statistics.median(vals) if vals else None
 
 
-def evaluate_targets(med: dict, any_problems: dict) -> list[dict]:
+def evaluate_targets(med: dict, any_problems: dict, large_runs: int) -> list[dict]:
     cap, ml = med.get("capstan", {}), med.get("mlflow", {})
     out = []
 
@@ -808,9 +808,9 @@ def evaluate_targets(med: dict, any_problems: dict) -> list[dict]:
             f"{c_c:.0f} vs {c_m:.0f} req/s = {r:.1f}x; Capstan p99 {p99:.2f} ms")
     d_raw, d_cli = cap.get("d.raw_p50_ms"), cap.get("d.client_p50_ms")
     if d_raw is not None:
-        add("d (raw HTTP)", d_raw <= 100 and not any_problems.get("d"), f"p50 {d_raw:.1f} ms")
+        add("d (raw HTTP)", d_raw <= 100 and not any_problems.get("d"), f"p50 {d_raw:.1f} ms over {large_runs:,} runs")
     if d_cli is not None:
-        add("d (MlflowClient)", d_cli <= 100 and not any_problems.get("d"), f"p50 {d_cli:.1f} ms")
+        add("d (MlflowClient)", d_cli <= 100 and not any_problems.get("d"), f"p50 {d_cli:.1f} ms over {large_runs:,} runs")
     return out
 
 
@@ -868,6 +868,35 @@ def print_report(result: dict) -> None:
         for pr in result["problems"]:
             p(f"  - {pr}")
     p("")
+
+
+def render_markdown(result: dict) -> str:
+    """The median, targets and per-repeat tables as Markdown (for BENCHMARKS.md)."""
+    repeats, med = result["repeats"], result["median"]
+    kinds = [k for k in ("capstan", "mlflow") if k in med]
+    lines = ["| figure | Capstan | MLflow | ratio |", "|---|---:|---:|---:|"]
+    for key, label, unit, better in FIGURES:
+        c = med.get("capstan", {}).get(key)
+        m = med.get("mlflow", {}).get(key)
+        if c is None and m is None:
+            continue
+        ratio = "-"
+        if c and m:
+            ratio = f"{c / m:.1f}x" if better == "higher" else f"1/{m / c:.1f}"
+        lines.append(f"| {label} [{unit}] | {fmt(c, unit)} | {fmt(m, unit)} | {ratio} |")
+    lines += ["", "| target | goal | result | measured (medians) |", "|---|---|---|---|"]
+    for t in result["targets"]:
+        extra = f" (measurement problems: {'; '.join(t['measurement_problems'])})" if t["measurement_problems"] else ""
+        lines.append(f"| {t['figure']} | {t['target']} | {'met' if t['met'] else '**not met**'} | {t['detail']}{extra} |")
+    lines += ["", "| figure | server | " + " | ".join(f"#{i + 1}" for i in range(len(repeats))) + " |",
+              "|---|---|" + "---:|" * len(repeats)]
+    for key, label, unit, _ in FIGURES:
+        for kind in kinds:
+            vals = [get_path(r.get(kind, {}), key) for r in repeats]
+            if all(v is None for v in vals):
+                continue
+            lines.append(f"| {label} [{unit}] | {kind} | " + " | ".join(fmt(v, unit) for v in vals) + " |")
+    return "\n".join(lines) + "\n"
 
 
 def machine_info() -> dict:
@@ -935,6 +964,7 @@ def parse_args(argv=None):
     p.add_argument("--wrk", default=shutil.which("wrk") or "/usr/bin/wrk")
     p.add_argument("--startup-timeout", type=float, default=120)
     p.add_argument("--json-out", help="write all results as JSON to this file")
+    p.add_argument("--markdown-out", help="write the median/target/per-repeat tables as Markdown")
     p.add_argument("--keep-data", action="store_true", help="keep the temporary data directories and logs")
     return p.parse_args(argv)
 
@@ -963,7 +993,7 @@ def main(argv=None) -> int:
         "command": " ".join(shlex.quote(a) for a in ["scripts/bench/tracking", *(argv or sys.argv[1:])]),
         "machine": machine_info(),
         "versions": versions(args),
-        "config": {k: v for k, v in vars(args).items() if k != "json_out"},
+        "config": {k: v for k, v in vars(args).items() if k not in ("json_out", "markdown_out")},
         "filter": FILTER,
         "order_by": ORDER_BY,
         "repeats": [],
@@ -1021,13 +1051,16 @@ def main(argv=None) -> int:
                     problems.append(f"repeat {i + 1} {kind}: {part['log_problem_lines']} error/warning-looking "
                                     f"log lines, e.g. {part['log_problem_sample'][0][:160]!r} ({part['log']})")
     result["problems"] = problems
-    result["targets"] = evaluate_targets(med, by_fig)
+    result["targets"] = evaluate_targets(med, by_fig, args.large_runs)
     result["finished"] = _dt.datetime.now().astimezone().isoformat(timespec="seconds")
     result["work_dir"] = str(root)
     print_report(result)
     if args.json_out:
         Path(args.json_out).write_text(json.dumps(result, indent=2) + "\n")
         log(f"wrote {args.json_out}")
+    if args.markdown_out:
+        Path(args.markdown_out).write_text(render_markdown(result))
+        log(f"wrote {args.markdown_out}")
     if not args.keep_data:
         # Keep the logs (small), drop the databases.
         for d in root.glob("*/data"):

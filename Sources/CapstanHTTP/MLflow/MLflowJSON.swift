@@ -4,6 +4,23 @@ import CapstanStorage
 /// encoded as `message_to_json` does: snake_case names, enums as names, empty lists and
 /// unset fields omitted, int64 as numbers.
 enum MLflowJSON {
+    /// A search response: the items under `key`, and the token while more pages exist.
+    static func page<Item>(_ page: Page<Item>, key: String, _ encode: (Item) -> JSONValue) -> JSONValue {
+        var o = JSONObjectBuilder()
+        o.set(key, nonEmpty: page.items.map(encode))
+        o.set("next_page_token", page.nextPageToken)
+        return o.value
+    }
+
+    /// A `FileInfo`: `is_dir` always present (clients read it unconditionally), size for files.
+    static func fileInfo(path: String, _ entry: ArtifactEntry) -> JSONValue {
+        var file = JSONObjectBuilder()
+        file.set("path", path)
+        file.set("is_dir", .bool(entry.isDirectory))
+        file.set("file_size", entry.size)
+        return file.value
+    }
+
     static func keyValues(_ pairs: [KeyValue]) -> [JSONValue] {
         pairs.map { .object([("key", .string($0.key)), ("value", .string($0.value))]) }
     }

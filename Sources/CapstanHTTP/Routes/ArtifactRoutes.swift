@@ -42,13 +42,7 @@ struct ArtifactRoutes<Context: RequestContext> {
                 let fields = try await RequestFields.from(request)
                 let path = try ArtifactPath(validating: try fields.string("path") ?? "")
                 var o = JSONObjectBuilder()
-                o.set("files", nonEmpty: try await artifacts.list(path).map { entry in
-                    var file = JSONObjectBuilder()
-                    file.set("path", entry.name)
-                    file.set("is_dir", .bool(entry.isDirectory))
-                    file.set("file_size", entry.size)
-                    return file.value
-                })
+                o.set("files", nonEmpty: try await artifacts.list(path).map { MLflowJSON.fileInfo(path: $0.name, $0) })
                 return o.value
             }
         }

@@ -32,10 +32,7 @@ struct ExperimentRoutes<Context: RequestContext> {
                 maxResults: try fields.maxResults(default: 1000),
                 pageToken: try fields.string("page_token")
             )
-            var o = JSONObjectBuilder()
-            o.set("experiments", nonEmpty: page.items.map(MLflowJSON.experiment))
-            o.set("next_page_token", page.nextPageToken)
-            return o.value
+            return MLflowJSON.page(page, key: "experiments", MLflowJSON.experiment)
         }
         api.post("/experiments/search", search)
         api.get("/experiments/search", search)

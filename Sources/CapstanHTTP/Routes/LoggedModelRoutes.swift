@@ -31,10 +31,7 @@ struct LoggedModelRoutes<Context: RequestContext> {
                 experimentIds: try fields.strings("experiment_ids"), filter: filter, datasets: datasets, orderBy: orderBy,
                 maxResults: try fields.maxResults(default: 100), pageToken: try fields.string("page_token")
             )
-            var o = JSONObjectBuilder()
-            o.set("models", nonEmpty: page.items.map(MLflowJSON.loggedModel))
-            o.set("next_page_token", page.nextPageToken)
-            return o.value
+            return MLflowJSON.page(page, key: "models", MLflowJSON.loggedModel)
         }
         api.get("/logged-models/{model_id}") { _, _, context in
             let model = try await tracking.loggedModels.get(modelId: try Self.modelId(context))
@@ -91,11 +88,7 @@ enum ArtifactListing {
         guard let root = try ArtifactURI.path(of: rootURI) else { return o.value }
         let entries = try await artifacts.list(root.appending(relative))
         o.set("files", nonEmpty: entries.map { entry in
-            var file = JSONObjectBuilder()
-            file.set("path", relative.isRoot ? entry.name : "\(relative)/\(entry.name)")
-            file.set("is_dir", .bool(entry.isDirectory))
-            file.set("file_size", entry.size)
-            return file.value
+            MLflowJSON.fileInfo(path: relative.isRoot ? entry.name : "\(relative)/\(entry.name)", entry)
         })
         return o.value
     }

@@ -48,10 +48,7 @@ struct RegistryRoutes<Context: RequestContext> {
                 orderBy: try fields.strings("order_by").map(FilterParser.parseOrderKey),
                 maxResults: maxResults, pageToken: try fields.string("page_token")
             )
-            var o = JSONObjectBuilder()
-            o.set("registered_models", nonEmpty: page.items.map(MLflowJSON.registeredModel))
-            o.set("next_page_token", page.nextPageToken)
-            return o.value
+            return MLflowJSON.page(page, key: "registered_models", MLflowJSON.registeredModel)
         }
         let latest: MLflowEndpoints<Context>.Handler = { fields, _, _ in
             let versions = try await registry.latestVersions(name: try fields.requiredString("name"), stages: try fields.strings("stages"))
@@ -134,10 +131,7 @@ struct RegistryRoutes<Context: RequestContext> {
                 orderBy: try fields.strings("order_by").map(FilterParser.parseOrderKey),
                 maxResults: maxResults, pageToken: try fields.string("page_token")
             )
-            var o = JSONObjectBuilder()
-            o.set("model_versions", nonEmpty: page.items.map(MLflowJSON.modelVersion))
-            o.set("next_page_token", page.nextPageToken)
-            return o.value
+            return MLflowJSON.page(page, key: "model_versions", MLflowJSON.modelVersion)
         }
         api.get("/model-versions/get-download-uri") { fields, _, _ in
             let uri = try await registry.downloadURI(name: try fields.requiredString("name"), version: try Self.version(fields))

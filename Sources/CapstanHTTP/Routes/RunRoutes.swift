@@ -81,10 +81,7 @@ struct RunRoutes<Context: RequestContext> {
                 maxResults: try fields.maxResults(default: 1000),
                 pageToken: try fields.string("page_token")
             )
-            var o = JSONObjectBuilder()
-            o.set("runs", nonEmpty: page.items.map(MLflowJSON.run))
-            o.set("next_page_token", page.nextPageToken)
-            return o.value
+            return MLflowJSON.page(page, key: "runs", MLflowJSON.run)
         }
         api.post("/runs/search", search)
         api.get("/runs/search", search)
@@ -94,10 +91,7 @@ struct RunRoutes<Context: RequestContext> {
                 runId: try fields.requiredString("run_id", "run_uuid"), key: try fields.requiredString("metric_key"),
                 maxResults: maxResults, pageToken: try fields.string("page_token")
             )
-            var o = JSONObjectBuilder()
-            o.set("metrics", nonEmpty: page.items.map(MLflowJSON.metric))
-            o.set("next_page_token", page.nextPageToken)
-            return o.value
+            return MLflowJSON.page(page, key: "metrics", MLflowJSON.metric)
         }
         api.post("/runs/log-inputs") { fields, _, _ in
             let datasets = try fields.objects("datasets").map { input in

@@ -14,7 +14,7 @@ import Glibc
 public struct LocalArtifactStore: ArtifactStore {
     public let root: URL
     private let realRoot: String
-    private let fileIO = NonBlockingFileIO(threadPool: .singleton)
+    private let threadPool = NIOThreadPool.singleton
 
     /// Opens (creating if needed) the directory at `root`.
     public init(root: URL) throws {
@@ -61,13 +61,17 @@ public struct LocalArtifactStore: ArtifactStore {
 
     public func read(_ path: ArtifactPath, _ consume: (ByteBuffer) async throws -> Void) async throws {
         let url = try resolve(path)
-        try await fileIO.withFileHandle(path: url.path, mode: .read) { handle in
-            let allocator = ByteBufferAllocator()
-            while true {
-                let chunk = try await fileIO.read(fileHandle: handle, byteCount: 256 * 1024, allocator: allocator)
-                if chunk.readableBytes == 0 { break }
-                try await consume(chunk)
+        let handle = try await threadPool.runIfActive {
+            guard let handle = FileHandle(forReadingAtPath: url.path) else {
+                throw StoreError.notFound("No artifact at '\(path)'.")
             }
+            return handle
+        }
+        defer { try? handle.close() }
+        while true {
+            let data = try await threadPool.runIfActive { try handle.read(upToCount: 256 * 1024) ?? Data() }
+            if data.isEmpty { break }
+            try await consume(ByteBuffer(bytes: data))
         }
     }
 
@@ -91,14 +95,27 @@ public struct LocalArtifactStore: ArtifactStore {
         _ = try resolve(path)
         let temporary = directory.appendingPathComponent(".capstan-upload-\(UUID().uuidString)")
         do {
-            try await fileIO.withFileHandle(
-                path: temporary.path, mode: .write, flags: .allowFileCreation(posixMode: 0o644)
-            ) { handle in
+            let handle = try await threadPool.runIfActive {
+                guard FileManager.default.createFile(atPath: temporary.path, contents: nil),
+                      let handle = FileHandle(forWritingAtPath: temporary.path) else {
+                    throw StoreError.database("Cannot create a file in the artifact directory \(directory.path).")
+                }
+                return handle
+            }
+            do {
                 for try await chunk in chunks {
-                    try await fileIO.write(fileHandle: handle, buffer: chunk)
+                    try await threadPool.runIfActive { try handle.write(contentsOf: Data(chunk.readableBytesView)) }
+                }
+                try handle.close()
+            } catch {
+                try? handle.close()
+                throw error
+            }
+            try await threadPool.runIfActive {
+                guard rename(temporary.path, url.path) == 0 else {
+                    throw StoreError.database("Cannot move the upload into place at \(path) (errno \(errno)).")
                 }
             }
-            try await fileIO.rename(path: temporary.path, newName: url.path)
         } catch {
             try? FileManager.default.removeItem(at: temporary)
             throw error

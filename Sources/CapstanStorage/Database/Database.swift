@@ -9,10 +9,10 @@ import Synchronization
 /// The metadata database: one SQL code path over SQLite or PostgreSQL.
 ///
 /// Stores never hold a connection themselves; they ask for one through ``read(_:)`` or
-/// ``write(_:)``. On SQLite, writes go through a single connection behind a FIFO lock
-/// (SQLite has one writer; queuing in-process means clients never see "database is
-/// locked"), and reads use a pool of their own connections that see committed data
-/// through WAL. On PostgreSQL both use a connection pool, and every write is a transaction
+/// ``write(_:)``. On SQLite, writes queue for a single connection (SQLite has one writer;
+/// queuing in-process means clients never see "database is locked") and commit in groups
+/// (``SQLiteWriteQueue``), and reads use a pool of their own connections that see
+/// committed data through WAL. On PostgreSQL both use a connection pool, and every write is a transaction
 /// on one pooled connection.
 public final class Database: Sendable {
     public enum Engine: String, Sendable {
@@ -31,14 +31,15 @@ public final class Database: Sendable {
     private final class SQLiteBackend: Sendable {
         let path: String
         let writer: SQLiteConnection
-        let writeLock = AsyncMutex()
+        let writes: SQLiteWriteQueue
         /// Idle reader connections; a reader is taken out for one `read` call at a time.
         let idleReaders = Mutex<[SQLiteConnection]>([])
         static let maxIdleReaders = 8
 
-        init(path: String) throws {
+        init(path: String, logger: Logger) throws {
             self.path = path
             self.writer = try Self.connect(path)
+            self.writes = SQLiteWriteQueue(connection: writer, logger: logger)
         }
 
         static func connect(_ path: String) throws -> SQLiteConnection {
@@ -67,10 +68,13 @@ public final class Database: Sendable {
             if !kept { reader.close() }
         }
 
-        func close() {
+        func close() async {
+            await writes.close()
             for reader in idleReaders.withLock({ readers in defer { readers.removeAll() }; return readers }) {
                 reader.close()
             }
+            // A last full checkpoint leaves a self-contained database file behind.
+            try? writer.execute("PRAGMA wal_checkpoint(TRUNCATE)")
             writer.close()
         }
     }
@@ -109,7 +113,7 @@ public final class Database: Sendable {
         let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         do {
-            return Database(engine: .sqlite, backend: .sqlite(try SQLiteBackend(path: path)), logger: logger)
+            return Database(engine: .sqlite, backend: .sqlite(try SQLiteBackend(path: path, logger: logger)), logger: logger)
         } catch {
             throw StoreError.invalidConfiguration("Cannot open the SQLite database at \(path): \(error)")
         }
@@ -156,13 +160,10 @@ public final class Database: Sendable {
         do {
             switch backend {
             case .sqlite(let sqlite):
-                let logger = self.logger
-                return try await sqlite.writeLock.withLock {
-                    try await Self.transaction(on: SQLiteSQLDatabase(connection: sqlite.writer, logger: logger), begin: "BEGIN IMMEDIATE", body)
-                }
+                return try await sqlite.writes.submit(body)
             case .postgres(let postgres):
                 return try await postgres.pool.database(logger: logger).sql(queryLogLevel: nil).withSession { connection in
-                    try await Self.transaction(on: connection, begin: "BEGIN", body)
+                    try await Self.transaction(on: connection, body)
                 }
             }
         } catch {
@@ -171,10 +172,9 @@ public final class Database: Sendable {
     }
 
     private static func transaction<T: Sendable>(
-        on connection: any SQLDatabase, begin: String,
-        _ body: @Sendable (any SQLDatabase) async throws -> T
+        on connection: any SQLDatabase, _ body: @Sendable (any SQLDatabase) async throws -> T
     ) async throws -> T {
-        try await connection.raw(SQLQueryString(begin)).run()
+        try await connection.raw("BEGIN").run()
         do {
             let result = try await body(connection)
             try await connection.raw("COMMIT").run()
@@ -189,8 +189,7 @@ public final class Database: Sendable {
     public func close() async {
         switch backend {
         case .sqlite(let sqlite):
-            // Taking the write lock waits for a transaction in progress.
-            _ = try? await sqlite.writeLock.withLock { sqlite.close() }
+            await sqlite.close()
         case .postgres(let postgres):
             try? await postgres.pool.shutdownAsync()
         }

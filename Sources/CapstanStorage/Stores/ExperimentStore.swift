@@ -93,7 +93,7 @@ public struct ExperimentStore: Sendable {
     public func search(
         filter: [FilterClause], orderBy: [OrderKey], viewType: ViewType, maxResults: Int, pageToken: String?
     ) async throws -> Page<Experiment> {
-        let offset = try PageToken.offset(from: pageToken)
+        let window = try PageWindow(size: maxResults, token: pageToken)
         var conditions: [SQLQueryString] = ["e.lifecycle_stage IN (\(binds: viewType.stages.map(\.rawValue)))"]
         for clause in filter {
             conditions.append(try Self.condition(for: clause))
@@ -111,18 +111,17 @@ public struct ExperimentStore: Sendable {
         order.append("e.experiment_id ASC")
         let query: SQLQueryString = """
             SELECT e.* FROM experiments e WHERE \(SQLCondition.joinedWithAnd(conditions))
-            ORDER BY \(order.joined(separator: ", ")) LIMIT \(bind: maxResults + 1) OFFSET \(bind: offset)
+            ORDER BY \(order.joined(separator: ", ")) \(window.limitClause)
             """
         return try await database.read { db in
-            var experiments = try await db.raw(query).all().map(Self.experiment(from:))
-            let hasMore = experiments.count > maxResults
-            experiments = Array(experiments.prefix(maxResults))
-            let ids = experiments.compactMap { Int64($0.id) }
-            let tags = try await KeyValueTable.experimentTags.load(owners: ids, on: db)
-            for index in experiments.indices {
-                experiments[index].tags = tags[Int64(experiments[index].id) ?? -1] ?? []
+            try await window.page(try await db.raw(query).all().map(Self.experiment(from:))) { experiments in
+                let tags = try await KeyValueTable.experimentTags.load(owners: experiments.compactMap { Int64($0.id) }, on: db)
+                return experiments.map { experiment in
+                    var experiment = experiment
+                    experiment.tags = tags[Int64(experiment.id) ?? -1] ?? []
+                    return experiment
+                }
             }
-            return Page(items: experiments, nextPageToken: hasMore ? PageToken.make(offset: offset + maxResults) : nil)
         }
     }
 

@@ -18,7 +18,7 @@ extension LoggedModelStore {
         experimentIds: [String], filter: [FilterClause], datasets: [String] = [], orderBy: [OrderField],
         maxResults: Int, pageToken: String?
     ) async throws -> Page<LoggedModel> {
-        let offset = try PageToken.offset(from: pageToken)
+        let window = try PageWindow(size: maxResults, token: pageToken)
         let numbers = experimentIds.compactMap { Int64($0) }
         guard !numbers.isEmpty else { return Page(items: [], nextPageToken: nil) }
         var conditions: [SQLQueryString] = ["l.experiment_id IN (\(binds: numbers))", "l.lifecycle_stage = 'active'"]
@@ -52,13 +52,12 @@ extension LoggedModelStore {
         let query: SQLQueryString = """
             SELECT l.* FROM logged_models l \(joins.joined(separator: " "))
             WHERE \(SQLCondition.joinedWithAnd(conditions))
-            ORDER BY \(order.joined(separator: ", ")) LIMIT \(bind: maxResults + 1) OFFSET \(bind: offset)
+            ORDER BY \(order.joined(separator: ", ")) \(window.limitClause)
             """
         return try await database.read { db in
-            var models = try await db.raw(query).all().map(Self.model(from:))
-            let hasMore = models.count > maxResults
-            models = try await Self.load(Array(models.prefix(maxResults)), on: db)
-            return Page(items: models, nextPageToken: hasMore ? PageToken.make(offset: offset + maxResults) : nil)
+            try await window.page(try await db.raw(query).all().map(Self.model(from:))) { models in
+                try await Self.load(models, on: db)
+            }
         }
     }
 

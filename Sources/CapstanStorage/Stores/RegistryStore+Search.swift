@@ -3,7 +3,7 @@ import SQLKit
 extension RegistryStore {
     /// Searches registered models by `name` and `tags.<key>`; default order is name ascending.
     public func searchModels(filter: [FilterClause], orderBy: [OrderKey], maxResults: Int, pageToken: String?) async throws -> Page<RegisteredModel> {
-        let offset = try PageToken.offset(from: pageToken)
+        let window = try PageWindow(size: maxResults, token: pageToken)
         var conditions: [SQLQueryString] = []
         for clause in filter {
             switch clause.entity {
@@ -39,12 +39,12 @@ extension RegistryStore {
         order.append("m.name ASC")
         let query: SQLQueryString = """
             SELECT m.* FROM registered_models m WHERE \(SQLCondition.joinedWithAnd(conditions))
-            ORDER BY \(order.joined(separator: ", ")) LIMIT \(bind: maxResults + 1) OFFSET \(bind: offset)
+            ORDER BY \(order.joined(separator: ", ")) \(window.limitClause)
             """
         return try await database.read { db in
-            let rows = try await db.raw(query).all().map(Self.registeredModel(from:))
-            let models = try await Self.loadModels(Array(rows.prefix(maxResults)), on: db)
-            return Page(items: models, nextPageToken: rows.count > maxResults ? PageToken.make(offset: offset + maxResults) : nil)
+            try await window.page(try await db.raw(query).all().map(Self.registeredModel(from:))) { models in
+                try await Self.loadModels(models, on: db)
+            }
         }
     }
 
@@ -69,7 +69,7 @@ extension RegistryStore {
 
     /// Searches model versions by `name`, `run_id`, `source_path`, `version_number` and tags.
     public func searchVersions(filter: [FilterClause], orderBy: [OrderKey], maxResults: Int, pageToken: String?) async throws -> Page<ModelVersion> {
-        let offset = try PageToken.offset(from: pageToken)
+        let window = try PageWindow(size: maxResults, token: pageToken)
         var conditions: [SQLQueryString] = ["v.current_stage <> \(bind: Self.deletedStage)"]
         for clause in filter {
             switch (clause.entity, clause.key) {
@@ -110,12 +110,12 @@ extension RegistryStore {
         order.append(contentsOf: ["v.last_updated_timestamp DESC", "v.name ASC", "v.version DESC"])
         let query: SQLQueryString = """
             SELECT v.* FROM model_versions v WHERE \(SQLCondition.joinedWithAnd(conditions))
-            ORDER BY \(order.joined(separator: ", ")) LIMIT \(bind: maxResults + 1) OFFSET \(bind: offset)
+            ORDER BY \(order.joined(separator: ", ")) \(window.limitClause)
             """
         return try await database.read { db in
-            let rows = try await db.raw(query).all().map(Self.modelVersion(from:))
-            let versions = try await Self.loadVersions(Array(rows.prefix(maxResults)), on: db)
-            return Page(items: versions, nextPageToken: rows.count > maxResults ? PageToken.make(offset: offset + maxResults) : nil)
+            try await window.page(try await db.raw(query).all().map(Self.modelVersion(from:))) { versions in
+                try await Self.loadVersions(versions, on: db)
+            }
         }
     }
 }

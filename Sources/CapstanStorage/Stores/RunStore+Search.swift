@@ -10,7 +10,7 @@ extension RunStore {
         experimentIds: [String], filter: [FilterClause], orderBy: [OrderKey], viewType: ViewType,
         maxResults: Int, pageToken: String?
     ) async throws -> Page<Run> {
-        let offset = try PageToken.offset(from: pageToken)
+        let window = try PageWindow(size: maxResults, token: pageToken)
         let experimentNumbers = experimentIds.compactMap { Int64($0) }
         guard !experimentNumbers.isEmpty else { return Page(items: [], nextPageToken: nil) }
         var conditions: [SQLQueryString] = [
@@ -31,14 +31,12 @@ extension RunStore {
         let query: SQLQueryString = """
             SELECT r.* FROM runs r \(joins.joined(separator: " "))
             WHERE \(SQLCondition.joinedWithAnd(conditions))
-            ORDER BY \(order.joined(separator: ", ")) LIMIT \(bind: maxResults + 1) OFFSET \(bind: offset)
+            ORDER BY \(order.joined(separator: ", ")) \(window.limitClause)
             """
         return try await database.read { db in
-            var infos = try await db.raw(query).all().map(Self.runInfo(from:))
-            let hasMore = infos.count > maxResults
-            infos = Array(infos.prefix(maxResults))
-            let runs = try await RunDataLoader.load(infos, on: db)
-            return Page(items: runs, nextPageToken: hasMore ? PageToken.make(offset: offset + maxResults) : nil)
+            try await window.page(try await db.raw(query).all().map(Self.runInfo(from:))) { infos in
+                try await RunDataLoader.load(infos, on: db)
+            }
         }
     }
 }
