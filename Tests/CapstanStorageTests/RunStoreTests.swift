@@ -212,6 +212,37 @@ struct RunStoreTests {
         }
     }
 
+    /// Ordering by a metric pages through numbers, then NaN, then runs without the metric.
+    @Test(arguments: TestEngine.available)
+    func metricOrderPagesAcrossNaNAndMissingValues(engine: TestEngine) async throws {
+        try await engine.with { db in
+            let f = try await Fixture(db)
+            var ids: [String: String] = [:]
+            for (name, value) in [("a", 3.0), ("b", 1.0), ("c", Double.nan), ("d", 2.0), ("e", nil), ("f", nil)] as [(String, Double?)] {
+                let id = try await f.run(name, start: Int64(ids.count)).info.runId
+                ids[name] = id
+                if let value {
+                    try await f.runs.logBatch(runId: id, metrics: [Metric(key: "score", value: value, timestamp: 1, step: 0)], params: [], tags: [])
+                }
+            }
+            for (order, expected) in [("metrics.score DESC", ["a", "d", "b", "c", "f", "e"]), ("metrics.score ASC", ["b", "d", "a", "c", "f", "e"])] {
+                for size in [1, 2, 4, 10] {
+                    var names: [String] = []
+                    var token: String?
+                    repeat {
+                        let page = try await f.runs.search(
+                            experimentIds: [f.experimentId], filter: [], orderBy: [try FilterParser.parseOrderKey(order)],
+                            viewType: .activeOnly, maxResults: size, pageToken: token
+                        )
+                        names += page.items.map { run in ids.first { $0.value == run.info.runId }!.key }
+                        token = page.nextPageToken
+                    } while token != nil
+                    #expect(names == expected, "\(order), pages of \(size)")
+                }
+            }
+        }
+    }
+
     /// MLflow's test_search_pagination: equal start times page in run_id order.
     @Test(arguments: TestEngine.available)
     func searchPagesStablyWithEqualStartTimes(engine: TestEngine) async throws {

@@ -235,6 +235,37 @@ class Server:
         return [l for l in lines if pat.search(l)]
 
 
+def _machine_busy_seconds() -> float:
+    """Non-idle CPU time of the whole machine (all cores), from /proc/stat."""
+    with open("/proc/stat") as f:
+        parts = f.readline().split()[1:]
+    vals = [int(x) for x in parts[:8]]
+    idle = vals[3] + vals[4]  # idle + iowait
+    return (sum(vals) - idle) / _clock_ticks()
+
+
+class CpuMeter:
+    """CPU used during a phase by the server, by this script (+ wrk), and by everything else
+    on the machine: the last one shows how noisy the shared machine was."""
+
+    def __init__(self, server: "Server"):
+        self.server = server
+        self.t0 = time.perf_counter()
+        self.machine0 = _machine_busy_seconds()
+        self.server0 = server.cpu_seconds()
+        t = os.times()
+        self.self0 = t.user + t.system + t.children_user + t.children_system
+
+    def stop(self) -> dict:
+        t = os.times()
+        own = t.user + t.system + t.children_user + t.children_system - self.self0
+        srv = self.server.cpu_seconds() - self.server0
+        machine = _machine_busy_seconds() - self.machine0
+        wall = time.perf_counter() - self.t0
+        return {"server_cpu_s": round(srv, 2), "bench_cpu_s": round(own, 2),
+                "other_cpu_s": round(max(0.0, machine - srv - own), 2), "wall_s": round(wall, 2)}
+
+
 def stop_all_servers() -> None:
     for s in list(_LIVE_SERVERS):
         try:
@@ -292,21 +323,23 @@ class RawClient:
         self.timeout = timeout
         self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
 
-    def post_raw(self, path: str, payload: dict) -> tuple[int, bytes]:
-        body = json.dumps(payload).encode()
-        headers = {"Content-Type": "application/json", "Connection": "keep-alive"}
+    def _exchange(self, method: str, path: str, body: bytes | None, headers: dict) -> tuple[int, bytes]:
         for attempt in (0, 1):
             try:
-                self.conn.request("POST", API + path, body=body, headers=headers)
+                self.conn.request(method, API + path, body=body, headers=headers)
                 resp = self.conn.getresponse()
                 return resp.status, resp.read()
             except (http.client.RemoteDisconnected, BrokenPipeError, ConnectionResetError):
-                # A server may close an idle keep-alive connection; reconnect once.
+                # Servers close idle keep-alive connections (uvicorn after 5 s); reconnect once.
                 self.conn.close()
                 self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=self.timeout)
                 if attempt:
                     raise
         raise AssertionError("unreachable")
+
+    def post_raw(self, path: str, payload: dict) -> tuple[int, bytes]:
+        body = json.dumps(payload).encode()
+        return self._exchange("POST", path, body, {"Content-Type": "application/json"})
 
     def post(self, path: str, payload: dict) -> dict:
         status, data = self.post_raw(path, payload)
@@ -315,11 +348,9 @@ class RawClient:
         return json.loads(data) if data else {}
 
     def get(self, path: str) -> dict:
-        self.conn.request("GET", API + path)
-        resp = self.conn.getresponse()
-        data = resp.read()
-        if resp.status != 200:
-            raise BenchError(f"GET {path} -> {resp.status}: {data[:300]!r}")
+        status, data = self._exchange("GET", path, None, {})
+        if status != 200:
+            raise BenchError(f"GET {path} -> {status}: {data[:300]!r}")
         return json.loads(data) if data else {}
 
     def close(self) -> None:
@@ -356,7 +387,7 @@ def workload_a(server: Server, args, seed: int) -> tuple[dict, dict]:
             last[f"m{k}"] = v  # value at the highest step = the run's latest metric
         batches.append((f"bench-{i}", params, metrics, last))
 
-    server_cpu0 = server.cpu_seconds()
+    meter = CpuMeter(server)
     client_cpu0 = time.process_time()
     t0 = time.perf_counter()
     expected = []
@@ -368,7 +399,8 @@ def workload_a(server: Server, args, seed: int) -> tuple[dict, dict]:
         expected.append((run_id, last))
     elapsed = time.perf_counter() - t0
     client_cpu = time.process_time() - client_cpu0
-    server_cpu = server.cpu_seconds() - server_cpu0
+    cpu = meter.stop()
+    server_cpu = cpu["server_cpu_s"]
 
     res_a = {
         "runs": args.runs,
@@ -377,9 +409,10 @@ def workload_a(server: Server, args, seed: int) -> tuple[dict, dict]:
         "requests_per_s": 3 * args.runs / elapsed,  # create, log-batch, update
         "client_cpu_s": client_cpu,
         "server_cpu_s": server_cpu,
+        "cpu": cpu,
     }
     log(f"  (a) {server.kind}: {args.runs} runs in {elapsed:.2f}s = {res_a['runs_per_s']:.1f} runs/s "
-        f"(client CPU {client_cpu:.2f}s, server CPU {server_cpu:.2f}s)")
+        f"(client CPU {client_cpu:.2f}s, server CPU {server_cpu:.2f}s, other processes {cpu['other_cpu_s']:.2f}s)")
 
     # Spot-check that everything arrived: one run's params, latest metrics and history.
     run_id, last = expected[len(expected) // 2]
@@ -418,7 +451,20 @@ def workload_a(server: Server, args, seed: int) -> tuple[dict, dict]:
         t = time.perf_counter()
         client.search_runs([exp_id], **search_kwargs)
         times.append(time.perf_counter() - t)
+    # The same search as raw HTTP (no protobuf parsing in the client), for comparison only.
+    raw = RawClient(server.port)
+    raw_body = {"experiment_ids": [exp_id], "filter": FILTER, "order_by": ORDER_BY, "max_results": 1000}
+    raw_times = []
+    for _ in range(args.search_reps):
+        t = time.perf_counter()
+        status, _data = raw.post_raw("/runs/search", raw_body)
+        raw_times.append(time.perf_counter() - t)
+        if status != 200:
+            b_problems.append(f"raw runs/search -> {status}")
+            break
+    raw.close()
     res_b = {
+        "raw_p50_ms": percentile(raw_times, 50) * 1000,
         "reps": args.search_reps,
         "matching_runs": len(want_ids),
         "p50_ms": percentile(times, 50) * 1000,
@@ -427,7 +473,7 @@ def workload_a(server: Server, args, seed: int) -> tuple[dict, dict]:
         "problems": b_problems,
     }
     log(f"  (b) {server.kind}: search_runs p50 {res_b['p50_ms']:.2f} ms over {args.search_reps} reps "
-        f"({len(want_ids)} matching runs){' PROBLEMS: ' + '; '.join(b_problems) if b_problems else ''}")
+        f"({len(want_ids)} matching runs; raw HTTP p50 {res_b['raw_p50_ms']:.2f} ms){' PROBLEMS: ' + '; '.join(b_problems) if b_problems else ''}")
     return res_a, res_b
 
 
@@ -506,9 +552,10 @@ def workload_c(server: Server, args, workdir: Path) -> dict:
            f"-d{args.wrk_duration}s", "--latency", "-s", str(lua), url]
     if args.wrk_timeout:
         cmd[-1:-1] = ["--timeout", args.wrk_timeout]
-    server_cpu0 = server.cpu_seconds()
+    meter = CpuMeter(server)
     proc = subprocess.run(cmd, capture_output=True, text=True, timeout=args.wrk_duration + 120)
-    server_cpu = server.cpu_seconds() - server_cpu0
+    cpu = meter.stop()
+    server_cpu = cpu["server_cpu_s"]
     (workdir / "wrk.out").write_text(proc.stdout + proc.stderr)
     m = re.search(r"^WRK_JSON (\{.*\})$", proc.stdout, re.M)
     if proc.returncode != 0 or not m:
@@ -533,6 +580,7 @@ def workload_c(server: Server, args, workdir: Path) -> dict:
         "non_2xx": non2xx,
         "socket_errors": {k[4:]: w[k] for k in ("err_connect", "err_read", "err_write", "err_timeout")},
         "server_cpu_s": server_cpu,
+        "cpu": cpu,
         "problems": [],
     }
     if non2xx:
@@ -613,7 +661,7 @@ def load_large(server: Server, args, seed: int) -> tuple[str, list[str], list[tu
             cli.close()
 
     threads = [threading.Thread(target=worker, daemon=True) for _ in range(args.load_workers)]
-    server_cpu0 = server.cpu_seconds()
+    meter = CpuMeter(server)
     t0 = time.perf_counter()
     for t in threads:
         t.start()
@@ -634,10 +682,10 @@ def load_large(server: Server, args, seed: int) -> tuple[str, list[str], list[tu
         "load_runs_per_s": n / elapsed,
         "load_requests_per_s": 2 * n / elapsed,
         "load_workers": args.load_workers,
-        "load_server_cpu_s": server.cpu_seconds() - server_cpu0,
+        "load_cpu": meter.stop(),
     }
     log(f"  (d) loaded {n} runs in {elapsed:.1f}s ({n / elapsed:.0f} runs/s, {2 * n / elapsed:.0f} req/s, "
-        f"{args.load_workers} client threads)")
+        f"{args.load_workers} client threads; CPU {info['load_cpu']})")
     return exp_id, run_ids, values, info
 
 
@@ -769,6 +817,7 @@ FIGURES = [
     # (key, label, unit, better)
     ("a.runs_per_s", "(a) log_batch workload", "runs/s", "higher"),
     ("b.p50_ms", "(b) search_runs p50", "ms", "lower"),
+    ("b.raw_p50_ms", "(b) same search, raw HTTP p50 (info)", "ms", "lower"),
     ("c.requests_per_s", "(c) log-metric throughput (wrk)", "req/s", "higher"),
     ("c.p50_ms", "(c) log-metric p50", "ms", "lower"),
     ("c.p99_ms", "(c) log-metric p99", "ms", "lower"),

@@ -41,20 +41,21 @@ enum Migrations {
             lifecycle_stage {text} NOT NULL,
             deleted_time BIGINT)
         """,
-        "CREATE INDEX runs_by_experiment ON runs (experiment_id, start_time, run_id)",
+        // The default order of run searches, so a page is read off the index without sorting.
+        "CREATE INDEX runs_by_experiment ON runs (experiment_id, start_time DESC, run_id)",
         """
         CREATE TABLE params (
             run_id {text} NOT NULL,
             key {text} NOT NULL,
             value {text} NOT NULL,
-            PRIMARY KEY (run_id, key))
+            PRIMARY KEY (run_id, key)){clustered}
         """,
         """
         CREATE TABLE run_tags (
             run_id {text} NOT NULL,
             key {text} NOT NULL,
             value {text} NOT NULL,
-            PRIMARY KEY (run_id, key))
+            PRIMARY KEY (run_id, key)){clustered}
         """,
         """
         CREATE TABLE metrics (
@@ -78,9 +79,10 @@ enum Migrations {
             is_nan INTEGER NOT NULL,
             timestamp BIGINT NOT NULL,
             step BIGINT NOT NULL,
-            PRIMARY KEY (run_id, key))
+            PRIMARY KEY (run_id, key)){clustered}
         """,
-        "CREATE INDEX latest_metrics_by_value ON latest_metrics (key, value)",
+        // Searches filter and order runs by a metric's latest value straight off this index.
+        "CREATE INDEX latest_metrics_by_value ON latest_metrics (key, is_nan, value, run_id)",
         """
         CREATE TABLE datasets (
             dataset_id {text} PRIMARY KEY,

@@ -46,6 +46,35 @@ struct SQLiteRow: SQLRow {
         return decoded
     }
 
+    func string(_ column: String) throws -> String {
+        guard let value = String.decode(try value(column)) else { throw mismatch(column, String.self) }
+        return value
+    }
+
+    func optionalString(_ column: String) throws -> String? {
+        let value = try value(column)
+        return value == .null ? nil : String.decode(value)
+    }
+
+    func int64(_ column: String) throws -> Int64 {
+        guard let value = Int64.decode(try value(column)) else { throw mismatch(column, Int64.self) }
+        return value
+    }
+
+    func optionalInt64(_ column: String) throws -> Int64? {
+        let value = try value(column)
+        return value == .null ? nil : Int64.decode(value)
+    }
+
+    func double(_ column: String) throws -> Double {
+        guard let value = Double.decode(try value(column)) else { throw mismatch(column, Double.self) }
+        return value
+    }
+
+    private func mismatch(_ column: String, _ type: Any.Type) -> SQLiteError {
+        SQLiteError(code: 20, message: "column '\(column)' does not hold a \(type)")
+    }
+
     private func value(_ column: String) throws -> SQLiteValue {
         guard let index = columns.index(of: column) else {
             throw SQLiteError(code: 20, message: "no column '\(column)' in the result")

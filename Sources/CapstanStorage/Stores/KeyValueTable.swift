@@ -44,13 +44,18 @@ struct KeyValueTable: Sendable {
         owners: [Owner], on db: any SQLDatabase
     ) async throws -> [Owner: [KeyValue]] {
         var result: [Owner: [KeyValue]] = [:]
+        let owner: (any SQLRow) throws -> Owner = switch Owner.self {
+        case is String.Type: { try $0.string("owner") as! Owner }
+        case is Int64.Type: { try $0.int64("owner") as! Owner }
+        default: { try $0.decode(column: "owner", as: Owner.self) }
+        }
         for chunk in chunked(owners) {
             let rows = try await db.raw("""
                 SELECT \(ident: ownerColumn) AS owner, key, value FROM \(ident: table)
                 WHERE \(ident: ownerColumn) IN (\(binds: Array(chunk))) ORDER BY key
                 """).all()
             for row in rows {
-                result[try row.decode(column: "owner", as: Owner.self), default: []]
+                result[try owner(row), default: []]
                     .append(KeyValue(key: try row.string("key"), value: try row.string("value")))
             }
         }
