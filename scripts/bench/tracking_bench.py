@@ -262,8 +262,10 @@ class CpuMeter:
         srv = self.server.cpu_seconds() - self.server0
         machine = _machine_busy_seconds() - self.machine0
         wall = time.perf_counter() - self.t0
+        other = max(0.0, machine - srv - own)
         return {"server_cpu_s": round(srv, 2), "bench_cpu_s": round(own, 2),
-                "other_cpu_s": round(max(0.0, machine - srv - own), 2), "wall_s": round(wall, 2)}
+                "other_cpu_s": round(other, 2), "wall_s": round(wall, 2),
+                "other_cores": round(other / wall, 2) if wall > 0 else None}
 
 
 def stop_all_servers() -> None:
@@ -824,6 +826,10 @@ FIGURES = [
     ("d.raw_p50_ms", "(d) raw HTTP runs/search p50", "ms", "lower"),
     ("d.client_p50_ms", "(d) MlflowClient.search_runs p50", "ms", "lower"),
     ("d.load_seconds", "(d) loading time", "s", "lower"),
+    # Noise: CPU that other processes on the (shared) machine used during the phase.
+    ("a.cpu.other_cores", "noise: other processes during (a)", "cores", "info"),
+    ("c.cpu.other_cores", "noise: other processes during (c)", "cores", "info"),
+    ("d.load_cpu.other_cores", "noise: other processes during (d) load", "cores", "info"),
 ]
 
 
@@ -870,6 +876,8 @@ def fmt(v, unit):
         return f"{v:,.1f}" if v < 100 else f"{v:,.0f}"
     if unit == "ms":
         return f"{v:.2f}" if v < 100 else f"{v:.1f}"
+    if unit == "cores":
+        return f"{v:.2f}"
     return f"{v:.1f}"
 
 
@@ -902,7 +910,7 @@ def print_report(result: dict) -> None:
         if c is None and m is None:
             continue
         ratio = "-"
-        if c and m:
+        if c and m and better != "info":
             ratio = f"{c / m:.1f}x" if better == "higher" else f"1/{m / c:.1f}"
         p(f"  {label + ' [' + unit + ']':<46} {fmt(c, unit):>10} {fmt(m, unit):>10} {ratio:>10}")
     p("")
@@ -930,7 +938,7 @@ def render_markdown(result: dict) -> str:
         if c is None and m is None:
             continue
         ratio = "-"
-        if c and m:
+        if c and m and better != "info":
             ratio = f"{c / m:.1f}x" if better == "higher" else f"1/{m / c:.1f}"
         lines.append(f"| {label} [{unit}] | {fmt(c, unit)} | {fmt(m, unit)} | {ratio} |")
     lines += ["", "| target | goal | result | measured (medians) |", "|---|---|---|---|"]

@@ -52,7 +52,7 @@ struct KeyValueTable: Sendable {
         for chunk in chunked(owners) {
             let rows = try await db.raw("""
                 SELECT \(ident: ownerColumn) AS owner, key, value FROM \(ident: table)
-                WHERE \(ident: ownerColumn) IN (\(binds: Array(chunk))) ORDER BY key
+                WHERE \(ident: ownerColumn) IN (\(binds: Array(chunk))) ORDER BY \(ident: ownerColumn), key
                 """).all()
             for row in rows {
                 result[try owner(row), default: []]

@@ -154,7 +154,7 @@ extension RegistryStore {
         for chunk in chunked(Array(Set(versions.map(\.name)))) {
             let names = Array(chunk)
             for row in try await db.raw("""
-                SELECT name, version, key, value FROM model_version_tags WHERE name IN (\(binds: names)) ORDER BY key
+                SELECT name, version, key, value FROM model_version_tags WHERE name IN (\(binds: names)) ORDER BY name, version, key
                 """).all() {
                 tags[id(try row.string("name"), try row.int64("version")), default: []].append(
                     KeyValue(key: try row.string("key"), value: try row.string("value"))

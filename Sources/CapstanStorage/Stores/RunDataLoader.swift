@@ -14,7 +14,7 @@ enum RunDataLoader {
         for chunk in chunked(ids) {
             let list = Array(chunk)
             for row in try await db.raw("""
-                SELECT run_id, key, value, is_nan, timestamp, step, '' AS model_id FROM latest_metrics WHERE run_id IN (\(binds: list)) ORDER BY key
+                SELECT run_id, key, value, is_nan, timestamp, step, '' AS model_id FROM latest_metrics WHERE run_id IN (\(binds: list)) ORDER BY run_id, key
                 """).all() {
                 metrics[try row.string("run_id"), default: []].append(try MetricWriter.metric(from: row))
             }
