@@ -109,8 +109,13 @@ public struct TrackingService: Sendable {
     /// Logs metrics, params and tags atomically, within MLflow's batch limits.
     public func logBatch(runId: String, metrics: [Metric], params: [KeyValue], tags: [KeyValue]) async throws {
         try TrackingValidation.validateBatch(metrics: metrics.count, params: params, tags: tags.count)
+        // A batch usually repeats a few keys many times (one per step): check each key once.
+        var checkedKeys: Set<String> = []
         let metrics = try metrics.map { metric in
-            try TrackingValidation.validateMetric(metric)
+            if checkedKeys.insert(metric.key).inserted {
+                try TrackingValidation.validateKey(metric.key, path: "name", entity: "Metric name")
+            }
+            try TrackingValidation.validateTimestamp(metric)
             return TrackingValidation.clamped(metric)
         }
         let params = try params.map { param in

@@ -32,8 +32,7 @@ enum TrackingValidation {
         }
     }
 
-    static func validateMetric(_ metric: Metric) throws {
-        try validateKey(metric.key, path: "name", entity: "Metric name")
+    static func validateTimestamp(_ metric: Metric) throws {
         guard metric.timestamp >= 0 else {
             throw TrackingError.invalidParameter(invalidValue(
                 "timestamp", metric.timestamp,

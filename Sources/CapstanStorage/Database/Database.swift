@@ -32,6 +32,7 @@ public final class Database: Sendable {
         let path: String
         let writer: SQLiteConnection
         let writes: SQLiteWriteQueue
+        let checkpointer: SQLiteCheckpointer
         /// Idle reader connections; a reader is taken out for one `read` call at a time.
         let idleReaders = Mutex<[SQLiteConnection]>([])
         static let maxIdleReaders = 8
@@ -39,7 +40,11 @@ public final class Database: Sendable {
         init(path: String, logger: Logger) throws {
             self.path = path
             self.writer = try Self.connect(path)
+            // The background checkpointer does most of the copying; the writer's own
+            // checkpoint (every ~40 MB of log) only bounds the log's size.
+            try writer.execute("PRAGMA wal_autocheckpoint = 10000")
             self.writes = SQLiteWriteQueue(connection: writer, logger: logger)
+            self.checkpointer = try SQLiteCheckpointer(path: path)
         }
 
         static func connect(_ path: String) throws -> SQLiteConnection {
@@ -70,6 +75,7 @@ public final class Database: Sendable {
 
         func close() async {
             await writes.close()
+            checkpointer.stop()
             for reader in idleReaders.withLock({ readers in defer { readers.removeAll() }; return readers }) {
                 reader.close()
             }

@@ -68,9 +68,11 @@ enum Migrations {
             model_id {text} NOT NULL,
             dataset_name {text},
             dataset_digest {text},
-            PRIMARY KEY (run_id, key, step, timestamp, value, is_nan, model_id))
+            PRIMARY KEY (run_id, key, timestamp, step, value, is_nan, model_id)){clustered}
         """,
-        "CREATE INDEX metrics_by_model ON metrics (model_id, key)",
+        // Values arrive in time order, so new rows land at the end of their key's range and a
+        // batch dirties few pages; history reads in the same order.
+        "CREATE INDEX metrics_by_model ON metrics (model_id, key) WHERE model_id <> ''",
         """
         CREATE TABLE latest_metrics (
             run_id {text} NOT NULL,

@@ -26,7 +26,7 @@ extension LoggedModelStore {
             conditions.append(try Self.condition(for: clause))
         }
         if !datasets.isEmpty {
-            conditions.append("EXISTS (SELECT 1 FROM metrics m WHERE m.model_id = l.model_id AND m.dataset_name IN (\(binds: datasets)))")
+            conditions.append("EXISTS (SELECT 1 FROM metrics m WHERE m.model_id <> '' AND m.model_id = l.model_id AND m.dataset_name IN (\(binds: datasets)))")
         }
         var joins: [SQLQueryString] = []
         var order: [SQLQueryString] = []
@@ -36,7 +36,7 @@ extension LoggedModelStore {
                 let alias = "o\(index)"
                 let key = String(field.fieldName.dropFirst("metrics.".count))
                 joins.append("""
-                    LEFT JOIN (SELECT model_id, MAX(value) AS value FROM metrics WHERE key = \(bind: key) AND is_nan = 0
+                    LEFT JOIN (SELECT model_id, MAX(value) AS value FROM metrics WHERE model_id <> '' AND key = \(bind: key) AND is_nan = 0
                     GROUP BY model_id) \(ident: alias) ON \(ident: alias).model_id = l.model_id
                     """)
                 order.append("CASE WHEN \(ident: alias).value IS NULL THEN 1 ELSE 0 END")
@@ -87,7 +87,7 @@ extension LoggedModelStore {
         case .metric:
             try SQLCondition.require(clause, in: ComparisonOperator.numeric, what: "metric")
             let match = SQLCondition.number("m.value", clause.comparison, try SQLCondition.numericValue(clause, what: "metric"))
-            return "EXISTS (SELECT 1 FROM metrics m WHERE m.model_id = l.model_id AND m.key = \(bind: clause.key) AND m.is_nan = 0 AND \(match))"
+            return "EXISTS (SELECT 1 FROM metrics m WHERE m.model_id <> '' AND m.model_id = l.model_id AND m.key = \(bind: clause.key) AND m.is_nan = 0 AND \(match))"
         case .param, .tag:
             try SQLCondition.require(clause, in: ComparisonOperator.string, what: clause.entity.rawValue)
             let table = clause.entity == .param ? "logged_model_params" : "logged_model_tags"

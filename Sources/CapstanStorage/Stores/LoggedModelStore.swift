@@ -128,7 +128,7 @@ public struct LoggedModelStore: Sendable {
         for chunk in chunked(ids) {
             for row in try await db.raw("""
                 SELECT run_id, key, value, is_nan, timestamp, step, model_id, dataset_name, dataset_digest FROM metrics
-                WHERE model_id IN (\(binds: Array(chunk))) ORDER BY key, step, timestamp
+                WHERE model_id <> '' AND model_id IN (\(binds: Array(chunk))) ORDER BY key, step, timestamp
                 """).all() {
                 var metric = try MetricWriter.metric(from: row, runId: try row.string("run_id"))
                 metric.datasetName = try row.optionalString("dataset_name")
