@@ -25,10 +25,6 @@ public struct MLflowError: Error, Equatable {
         MLflowError(code: "RESOURCE_DOES_NOT_EXIST", message: message)
     }
 
-    public static func endpointNotFound(_ path: String) -> MLflowError {
-        MLflowError(code: "ENDPOINT_NOT_FOUND", message: "No API endpoint at \(path).")
-    }
-
     public static let internalError = MLflowError(
         code: "INTERNAL_ERROR", message: "The server failed to handle the request; see its log for details."
     )

@@ -53,11 +53,6 @@ public struct ArtifactPath: Sendable, Equatable, CustomStringConvertible {
         ArtifactPath(segments: segments + other.segments)
     }
 
-    /// The path with one more segment, which must itself be a plain name.
-    public func appending(name: String) throws -> ArtifactPath {
-        appending(try ArtifactPath(validating: name))
-    }
-
     public var isRoot: Bool { segments.isEmpty }
 
     public var name: String { segments.last ?? "" }

@@ -217,7 +217,5 @@ public struct RunStore: Sendable {
 /// Tag keys with a meaning to MLflow clients.
 public enum RunTagKeys {
     public static let runName = "mlflow.runName"
-    public static let user = "mlflow.user"
-    public static let parentRunId = "mlflow.parentRunId"
     public static let datasetContext = "mlflow.data.context"
 }
