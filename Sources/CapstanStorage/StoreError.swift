@@ -25,13 +25,20 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
         }
     }
 
-    /// Turns driver errors into ``StoreError/database(_:)``; passes every other error through.
+    /// Turns driver errors into ``StoreError``; passes every other error through.
+    ///
+    /// A uniqueness violation means a concurrent request created the same entity between
+    /// our check and our insert: the caller gets the same answer as if it had come second.
     static func wrap(_ error: any Error) -> any Error {
+        let duplicate = StoreError.alreadyExists("The entity already exists: a concurrent request created it first.")
         switch error {
-        case is SQLiteError, is PSQLError:
-            StoreError.database(String(reflecting: error))
+        case let error as SQLiteError:
+            // SQLITE_CONSTRAINT_PRIMARYKEY and SQLITE_CONSTRAINT_UNIQUE.
+            return error.code == 1555 || error.code == 2067 ? duplicate : StoreError.database(String(reflecting: error))
+        case let error as PSQLError:
+            return error.serverInfo?[.sqlState] == "23505" ? duplicate : StoreError.database(String(reflecting: error))
         default:
-            error
+            return error
         }
     }
 }
