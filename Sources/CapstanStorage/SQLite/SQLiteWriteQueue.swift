@@ -52,6 +52,7 @@ final class SQLiteWriteQueue: Sendable {
             case false?: break
             }
         }
+        // The job was built from `body`, which returns a T: the cast cannot fail.
         return result as! T
     }
 
