@@ -25,6 +25,12 @@ let package = Package(
             pkgConfig: "sqlite3",
             providers: [.apt(["libsqlite3-dev"])]
         ),
+        // models: the inference runtime (ONNX, XGBoost, LightGBM) and feature frames.
+        // Foundation only, so an app can embed it without the server.
+        .target(
+            name: "CapstanInference",
+            swiftSettings: swiftSettings
+        ),
         // storage: SQL schema, migrations, one store per aggregate, artifact stores.
         .target(
             name: "CapstanStorage",
@@ -61,7 +67,7 @@ let package = Package(
         .executableTarget(
             name: "capstan",
             dependencies: [
-                "CapstanStorage", "CapstanTracking", "CapstanRegistry", "CapstanHTTP",
+                "CapstanStorage", "CapstanTracking", "CapstanRegistry", "CapstanHTTP", "CapstanInference",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
             ],
@@ -75,6 +81,12 @@ let package = Package(
         .testTarget(
             name: "CapstanTrackingTests",
             dependencies: ["CapstanTracking"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "CapstanInferenceTests",
+            dependencies: ["CapstanInference"],
+            exclude: ["Fixtures"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

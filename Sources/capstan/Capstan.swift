@@ -4,8 +4,9 @@ import ArgumentParser
 @main
 struct Capstan: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Capstan: MLflow-compatible tracking, artifacts and model registry in one binary.",
+        abstract: "Capstan: MLflow-compatible tracking, artifacts and model registry, and in-process inference, in one binary.",
         version: "0.1.0",
-        subcommands: [ServerCommand.self, ExperimentsCommand.self, RunsCommand.self, ModelsCommand.self]
+        subcommands: [ServerCommand.self, ExperimentsCommand.self, RunsCommand.self, ModelsCommand.self,
+                      PredictCommand.self, InspectCommand.self, BenchModelCommand.self]
     )
 }

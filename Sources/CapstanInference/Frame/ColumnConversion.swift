@@ -1,0 +1,91 @@
+/// Converts frame columns to the element types model inputs declare.
+///
+/// A conversion that would change meaning is refused with a message naming the column:
+/// text into a numeric input, a fraction or a missing value into an integer input.
+extension FeatureFrame.Column {
+    func floats(column name: String, for input: String) throws -> [Float] {
+        switch self {
+        case .float32(let v): return v
+        case .float64(let v): return v.map { Float($0) }
+        case .int64(let v): return v.map { Float($0) }
+        case .string: throw mismatch(name, input, expected: "float")
+        }
+    }
+
+    func doubles(column name: String, for input: String) throws -> [Double] {
+        switch self {
+        case .float32(let v): return v.map { Double($0) }
+        case .float64(let v): return v
+        case .int64(let v): return v.map { Double($0) }
+        case .string: throw mismatch(name, input, expected: "double")
+        }
+    }
+
+    func int64s(column name: String, for input: String) throws -> [Int64] {
+        switch self {
+        case .int64(let v): return v
+        case .float32, .float64:
+            let values = try doubles(column: name, for: input)
+            return try values.enumerated().map { row, value in
+                guard value.isFinite, value == value.rounded(), value.magnitude < 9.2e18 else {
+                    throw InferenceError.invalidInput(
+                        "column '\(name)' row \(row + 1) is \(value.isNaN ? "missing" : "not a whole number"); model input '\(input)' expects int64")
+                }
+                return Int64(value)
+            }
+        case .string: throw mismatch(name, input, expected: "int64")
+        }
+    }
+
+    func strings(sourceText: [String]?) -> [String] {
+        if let sourceText { return sourceText }
+        switch self {
+        case .string(let v): return v
+        case .int64(let v): return v.map { $0.description }
+        case .float32(let v): return v.map { $0.isNaN ? "" : $0.description }
+        case .float64(let v): return v.map { $0.isNaN ? "" : $0.description }
+        }
+    }
+
+    private func mismatch(_ name: String, _ input: String, expected: String) -> InferenceError {
+        .invalidInput("column '\(name)' holds text; model input '\(input)' expects \(expected)")
+    }
+}
+
+extension FeatureFrame {
+    /// Column `index` as elements of `type`, for model input `input`.
+    func data(column index: Int, as type: ElementType, for input: String) throws -> TensorData {
+        let name = names[index], column = columns[index]
+        switch type {
+        case .float: return .float(try column.floats(column: name, for: input))
+        case .double: return .double(try column.doubles(column: name, for: input))
+        case .int64: return .int64(try column.int64s(column: name, for: input))
+        case .int32:
+            return .int32(try column.int64s(column: name, for: input).map { value in
+                guard let narrow = Int32(exactly: value) else {
+                    throw InferenceError.invalidInput("column '\(name)' has a value too large for int32 input '\(input)'")
+                }
+                return narrow
+            })
+        case .bool: return .bool(try column.int64s(column: name, for: input).map { $0 != 0 })
+        case .uint8:
+            return .uint8(try column.int64s(column: name, for: input).map { value in
+                guard let narrow = UInt8(exactly: value) else {
+                    throw InferenceError.invalidInput("column '\(name)' has a value outside 0…255 for uint8 input '\(input)'")
+                }
+                return narrow
+            })
+        case .string: return .string(column.strings(sourceText: sourceText[index]))
+        }
+    }
+
+    /// All columns side by side as a row-major rows × columns matrix of doubles.
+    func matrix(for input: String) throws -> [Double] {
+        let parts = try columns.enumerated().map { try $1.doubles(column: names[$0], for: input) }
+        var out = [Double](repeating: 0, count: rowCount * parts.count)
+        for (c, part) in parts.enumerated() {
+            for r in 0..<rowCount { out[r * parts.count + c] = part[r] }
+        }
+        return out
+    }
+}

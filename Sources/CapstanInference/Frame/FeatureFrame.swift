@@ -1,0 +1,76 @@
+/// Named, typed columns of equal length: the rows a model predicts on.
+///
+/// Columns keep the type their data has (a CSV column of whole numbers is `int64`, of
+/// numbers `float64`, anything else `string`); binding to a model converts them to the
+/// types its inputs declare, and refuses conversions that would lose meaning.
+public struct FeatureFrame: Sendable, Equatable {
+    public enum Column: Sendable, Equatable {
+        case float32([Float])
+        case float64([Double])
+        case int64([Int64])
+        case string([String])
+
+        public var count: Int {
+            switch self {
+            case .float32(let v): v.count
+            case .float64(let v): v.count
+            case .int64(let v): v.count
+            case .string(let v): v.count
+            }
+        }
+
+        public var typeName: String {
+            switch self {
+            case .float32: "float32"
+            case .float64: "float64"
+            case .int64: "int64"
+            case .string: "string"
+            }
+        }
+
+        /// The rows in `range` only.
+        func slice(_ range: Range<Int>) -> Column {
+            switch self {
+            case .float32(let v): .float32(Array(v[range]))
+            case .float64(let v): .float64(Array(v[range]))
+            case .int64(let v): .int64(Array(v[range]))
+            case .string(let v): .string(Array(v[range]))
+            }
+        }
+    }
+
+    public private(set) var names: [String]
+    public private(set) var columns: [Column]
+    public let rowCount: Int
+    /// The text each column was read from (CSV), so a model input that wants strings gets
+    /// "007" and not the number it also parses as.
+    var sourceText: [[String]?]
+
+    /// A frame of `columns`, which must all have the same length and distinct names.
+    public init(_ columns: [(name: String, column: Column)]) throws {
+        var seen = Set<String>()
+        for (name, _) in columns where !seen.insert(name).inserted {
+            throw InferenceError.invalidInput("column '\(name)' appears twice")
+        }
+        let rows = columns.first?.column.count ?? 0
+        if let ragged = columns.first(where: { $0.column.count != rows }) {
+            throw InferenceError.invalidInput("column '\(ragged.name)' has \(ragged.column.count) rows, '\(columns[0].name)' has \(rows)")
+        }
+        names = columns.map(\.name)
+        self.columns = columns.map(\.column)
+        rowCount = rows
+        sourceText = Array(repeating: nil, count: columns.count)
+    }
+
+    public func column(named name: String) -> Column? {
+        names.firstIndex(of: name).map { columns[$0] }
+    }
+
+    /// The rows in `range`, all columns.
+    public func rows(_ range: Range<Int>) -> FeatureFrame {
+        // Columns of equal length stay equal: this cannot fail.
+        var frame = try! FeatureFrame(zip(names, columns).map { ($0, $1.slice(range)) })
+        frame.sourceText = sourceText.map { $0.map { Array($0[range]) } }
+        return frame
+    }
+}

@@ -1,0 +1,125 @@
+/// `MatMul`: NumPy's matmul — batched over leading dimensions with broadcasting; a 1-D
+/// operand is a row (left) or a column (right) vector.
+struct MatMul: Kernel {
+    init(_ context: NodeContext) throws {}
+
+    func run(_ inputs: [Value?]) throws -> [Value] {
+        let a = try inputs.tensor(0), b = try inputs.tensor(1)
+        switch (a.data, b.data) {
+        case (.float(let x), .float(let y)):
+            let (values, shape) = try Self.multiply(x, a.shape, y, b.shape)
+            return [.tensor(Tensor(shape: shape, floats: values))]
+        case (.double(let x), .double(let y)):
+            let (values, shape) = try Self.multiply(x, a.shape, y, b.shape)
+            return [.tensor(Tensor(shape: shape, doubles: values))]
+        default:
+            throw KernelError("MatMul needs float or double inputs of one type, got \(a.elementType) and \(b.elementType)")
+        }
+    }
+
+    static func multiply<T: BinaryFloatingPoint>(_ a: [T], _ aShape: [Int], _ b: [T], _ bShape: [Int]) throws -> ([T], [Int]) {
+        guard !aShape.isEmpty, !bShape.isEmpty else { throw KernelError("MatMul does not take scalars") }
+        let aMatrix = aShape.count == 1 ? [1, aShape[0]] : aShape
+        let bMatrix = bShape.count == 1 ? [bShape[0], 1] : bShape
+        let m = aMatrix[aMatrix.count - 2], k = aMatrix[aMatrix.count - 1]
+        let n = bMatrix[bMatrix.count - 1]
+        guard bMatrix[bMatrix.count - 2] == k else {
+            throw KernelError("MatMul shapes \(aShape) and \(bShape) do not line up")
+        }
+        let aBatch = Array(aMatrix.dropLast(2)), bBatch = Array(bMatrix.dropLast(2))
+        var shape: [Int]
+        var values: [T]
+        if bBatch.isEmpty {
+            // Weights shared by every batch entry: one product over all rows of A.
+            let rows = aBatch.reduce(1, *) * m
+            values = MatrixMultiply.product(a, b, m: rows, k: k, n: n)
+            shape = aBatch + [m, n]
+        } else {
+            let batch = try Broadcast.shape(aBatch, bBatch)
+            let count = batch.reduce(1, *)
+            let ai = Broadcast.sourceIndices(from: aBatch, to: batch)
+            let bi = Broadcast.sourceIndices(from: bBatch, to: batch)
+            values = []
+            values.reserveCapacity(count * m * n)
+            for index in 0..<count {
+                let aPart = Array(a[(ai[index] * m * k)..<((ai[index] + 1) * m * k)])
+                let bPart = Array(b[(bi[index] * k * n)..<((bi[index] + 1) * k * n)])
+                values.append(contentsOf: MatrixMultiply.product(aPart, bPart, m: m, k: k, n: n))
+            }
+            shape = batch + [m, n]
+        }
+        if aShape.count == 1 { shape.remove(at: shape.count - 2) }
+        if bShape.count == 1 { shape.removeLast() }
+        return (values, shape)
+    }
+}
+
+/// `Gemm`: Y = alpha·op(A)·op(B) + beta·C, with C broadcast. A constant B is laid out
+/// for the product once, when the model loads.
+struct Gemm: Kernel {
+    let alpha: Float
+    let beta: Float
+    let transA: Bool
+    let transB: Bool
+    /// B as a row-major K×N float matrix, when it is a constant.
+    let packedB: (values: [Float], k: Int, n: Int)?
+
+    init(_ context: NodeContext) throws {
+        alpha = try context.float("alpha", default: 1)
+        beta = try context.float("beta", default: 1)
+        transA = try context.int("transA", default: 0) != 0
+        transB = try context.int("transB", default: 0) != 0
+        if let b = context.constantInputs[1], case .float(let values) = b.data, b.rank == 2 {
+            let (k, n) = transB ? (b.shape[1], b.shape[0]) : (b.shape[0], b.shape[1])
+            packedB = (transB ? MatrixMultiply.transposed(values, rows: b.shape[0], columns: b.shape[1]) : values, k, n)
+        } else {
+            packedB = nil
+        }
+    }
+
+    func run(_ inputs: [Value?]) throws -> [Value] {
+        let a = try inputs.tensor(0)
+        let c = try inputs.optionalTensor(2)
+        switch a.data {
+        case .float(let x):
+            let b: (values: [Float], k: Int, n: Int)
+            if let packedB {
+                b = packedB
+            } else {
+                let bt = try inputs.tensor(1)
+                guard case .float(let y) = bt.data, bt.rank == 2 else { throw KernelError("Gemm needs a float matrix B") }
+                let (k, n) = transB ? (bt.shape[1], bt.shape[0]) : (bt.shape[0], bt.shape[1])
+                b = (transB ? MatrixMultiply.transposed(y, rows: bt.shape[0], columns: bt.shape[1]) : y, k, n)
+            }
+            let (values, shape) = try compute(x, a.shape, b, c: try c.map { try $0.asFloats() }, cShape: c?.shape, alpha: alpha, beta: beta)
+            return [.tensor(Tensor(shape: shape, floats: values))]
+        case .double(let x):
+            let bt = try inputs.tensor(1)
+            guard case .double(let y) = bt.data, bt.rank == 2 else { throw KernelError("Gemm needs a double matrix B") }
+            let (k, n) = transB ? (bt.shape[1], bt.shape[0]) : (bt.shape[0], bt.shape[1])
+            let b = (transB ? MatrixMultiply.transposed(y, rows: bt.shape[0], columns: bt.shape[1]) : y, k, n)
+            let (values, shape) = try compute(x, a.shape, b, c: try c.map { try $0.asDoubles() }, cShape: c?.shape,
+                                              alpha: Double(alpha), beta: Double(beta))
+            return [.tensor(Tensor(shape: shape, doubles: values))]
+        default:
+            throw KernelError("Gemm needs float or double inputs, got \(a.elementType)")
+        }
+    }
+
+    private func compute<T: BinaryFloatingPoint>(
+        _ a: [T], _ aShape: [Int], _ b: (values: [T], k: Int, n: Int), c: [T]?, cShape: [Int]?, alpha: T, beta: T
+    ) throws -> ([T], [Int]) {
+        guard aShape.count == 2 else { throw KernelError("Gemm needs a matrix A, got shape \(aShape)") }
+        let (m, k) = transA ? (aShape[1], aShape[0]) : (aShape[0], aShape[1])
+        guard k == b.k else { throw KernelError("Gemm A \(aShape) and B (\(b.k)×\(b.n)) do not line up") }
+        let aRows = transA ? MatrixMultiply.transposed(a, rows: aShape[0], columns: aShape[1]) : a
+        var y = MatrixMultiply.product(aRows, b.values, m: m, k: k, n: b.n)
+        if alpha != 1 { for i in y.indices { y[i] *= alpha } }
+        if let c, let cShape, beta != 0 {
+            let (sum, _) = try Broadcast.apply(y, [m, b.n], c, cShape) { $0 + beta * $1 }
+            guard sum.count == y.count else { throw KernelError("Gemm C \(cShape) does not broadcast to [\(m), \(b.n)]") }
+            y = sum
+        }
+        return (y, [m, b.n])
+    }
+}

@@ -1,0 +1,83 @@
+import Foundation
+import Testing
+@testable import CapstanInference
+
+/// How CSV columns are matched to model inputs, and the errors a user sees when they do not fit.
+@Suite struct InputBindingTests {
+    /// A model with one input per column: a float `age` and a string `city`.
+    func perColumnModel() throws -> ONNXGraphModel {
+        var b = ONNXBuilder()
+        b.input("age", .float, [nil, 1])
+        b.input("city", .string, [nil, 1])
+        b.node("Identity", ["age"], ["age_out"])
+        b.node("Identity", ["city"], ["city_out"])
+        b.output("age_out", .float, [nil, 1])
+        b.output("city_out", .string, [nil, 1])
+        return try b.model()
+    }
+
+    @Test func columnsBindToInputsByName() throws {
+        let frame = try FeatureFrame(csv: "city,age\n007,41\n\"Paris, FR\",\n")
+        let out = try perColumnModel().predict(frame)
+        #expect(out.names == ["age_out", "city_out"])
+        #expect(out.column(named: "city_out") == .string(["007", "Paris, FR"]), "strings keep their text, leading zeros included")
+        guard case .float32(let ages)? = out.column(named: "age_out") else { Issue.record("age is not float"); return }
+        #expect(ages[0] == 41 && ages[1].isNaN)
+    }
+
+    @Test func missingColumnIsNamed() throws {
+        let frame = try FeatureFrame(csv: "age\n1\n")
+        #expect(throws: InferenceError.invalidInput("missing column 'city' (model input of type tensor(string)[N, 1])")) {
+            try perColumnModel().predict(frame)
+        }
+    }
+
+    @Test func extraColumnIsNamed() throws {
+        let frame = try FeatureFrame(csv: "age,city,id\n1,a,2\n")
+        #expect(throws: InferenceError.invalidInput("column 'id' is not a model input (inputs: age, city)")) {
+            try perColumnModel().predict(frame)
+        }
+    }
+
+    @Test func textInANumericInputIsNamed() throws {
+        let frame = try FeatureFrame(csv: "age,city\nold,a\n")
+        #expect(throws: InferenceError.invalidInput("column 'age' holds text; model input 'age' expects float")) {
+            try perColumnModel().predict(frame)
+        }
+    }
+
+    @Test func matrixInputTakesAllColumnsInOrder() throws {
+        var b = ONNXBuilder()
+        b.input("X", .float, [nil, 3])
+        b.node("ReduceSum", ["X"], ["s"], [.int("keepdims", 0)])
+        b.output("s", .float, [nil])
+        // ReduceSum with no axes input sums everything: use a per-row sum instead.
+        var c = ONNXBuilder()
+        c.input("X", .float, [nil, 3])
+        c.initializer("w", shape: [3, 1], floats: [1, 10, 100])
+        c.node("MatMul", ["X", "w"], ["y"])
+        c.output("y", .float, [nil, 1])
+        let out = try c.model().predict(try FeatureFrame(csv: "a,b,c\n1,2,3\n4,5,6\n"))
+        #expect(out.names == ["y"])
+        #expect(out.columns[0] == .float32([321, 654]))
+    }
+
+    @Test func matrixInputWithTheWrongColumnCountSaysBoth() throws {
+        var c = ONNXBuilder()
+        c.input("X", .float, [nil, 3])
+        c.node("Identity", ["X"], ["y"])
+        c.output("y", .float, [nil, 3])
+        #expect(throws: InferenceError.invalidInput("model input 'X' takes 3 features per row; the input has 2 columns (a, b)")) {
+            try c.model().predict(try FeatureFrame(csv: "a,b\n1,2\n"))
+        }
+    }
+
+    @Test func wideOutputsBecomeNumberedColumns() throws {
+        var c = ONNXBuilder()
+        c.input("X", .float, [nil, 2])
+        c.node("Identity", ["X"], ["p"])
+        c.output("p", .float, [nil, 2])
+        let out = try c.model().predict(try FeatureFrame(csv: "a,b\n1,2\n"))
+        #expect(out.names == ["p_0", "p_1"])
+    }
+}
