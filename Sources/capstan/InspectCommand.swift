@@ -42,15 +42,17 @@ struct InspectCommand: ParsableCommand {
         if let classes = s.classCount { lines.append("classes:  \(classes)") }
         if let features = s.featureCount { lines.append("features: \(features)") }
         lines.append("inputs:")
+        let nameWidth = (s.inputs.map(\.name.count) + s.outputs.map(\.name.count)).max() ?? 0
+        func padded(_ name: String) -> String { name.padding(toLength: nameWidth, withPad: " ", startingAt: 0) }
         for input in s.inputs {
             let shape = input.shape.isEmpty ? "" : "[" + input.shape.map { $0.map(String.init) ?? "?" }.joined(separator: ", ") + "]"
-            var line = "  \(input.name)  \(input.type)\(input.type.contains("[") ? "" : shape)"
+            var line = "  \(padded(input.name))  \(input.type)\(input.type.contains("[") ? "" : shape)"
             if let names = input.featureNames { line += "  features: " + Self.list(names) }
             if let categories = input.categories { line += "  categories: " + Self.list(categories) }
             lines.append(line)
         }
         lines.append("outputs:")
-        lines += s.outputs.map { "  \($0.name)  \($0.type)" }
+        lines += s.outputs.map { "  \(padded($0.name))  \($0.type)" }
         if !s.outputColumns.isEmpty { lines.append("columns:  " + s.outputColumns.joined(separator: ", ")) }
         if !s.operators.isEmpty {
             lines.append("operators:")

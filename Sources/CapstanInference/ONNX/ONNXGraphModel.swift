@@ -9,7 +9,7 @@ public struct ONNXGraphModel: Model {
     /// The opset versions this runtime implements, per domain.
     public static let supportedOpsets: [String: ClosedRange<Int>] = ["": 7...22, "ai.onnx.ml": 1...5]
 
-    public let summary: ModelSummary
+    public private(set) var summary: ModelSummary
     let plan: GraphPlan
     let inputs: [ONNXValueInfo]
     let outputs: [ONNXValueInfo]
@@ -49,7 +49,10 @@ public struct ONNXGraphModel: Model {
         summary = ModelSummary(
             format: "onnx",
             producer: model.producerName.isEmpty ? nil : "\(model.producerName) \(model.producerVersion)".trimmingCharacters(in: .whitespaces),
-            inputs: inputs.map { ModelSummary.Input(name: $0.name, type: Self.describe($0.type), shape: Self.shape($0.type), featureNames: nil) },
+            inputs: inputs.map {
+                ModelSummary.Input(name: $0.name, type: Self.describe($0.type), shape: Self.shape($0.type),
+                                   categories: Self.categories(of: $0.name, in: graph))
+            },
             outputs: outputs.map { ModelSummary.Output(name: $0.name, type: Self.describe($0.type)) },
             outputColumns: [],
             operators: operators,
@@ -59,6 +62,31 @@ public struct ONNXGraphModel: Model {
             classCount: nil,
             featureCount: nil
         )
+        // The CSV columns depend on output shapes only known when the graph runs: run one row.
+        if let rows = try? FeatureFrame.synthesized(for: summary, rows: 1), let columns = try? predict(rows).names {
+            summary.outputColumns = columns
+        }
+    }
+
+    /// The categories a string input is matched against, when the node that reads it (past
+    /// any reshaping) is an encoder listing them.
+    static func categories(of input: String, in graph: ONNXGraph) -> [String]? {
+        var names: Set<String> = [input]
+        for node in graph.nodes where node.inputs.first.map(names.contains) == true {
+            switch node.opType {
+            case "Identity", "Reshape", "Flatten", "Squeeze", "Unsqueeze", "Cast":
+                names.formUnion(node.outputs)
+            case "OneHotEncoder", "CategoryMapper":
+                if case .strings(let categories)? = node.attributes["cats_strings"] { return categories }
+            case "LabelEncoder":
+                for key in ["keys_strings", "classes_strings"] {
+                    if case .strings(let categories)? = node.attributes[key] { return categories }
+                }
+            default:
+                break
+            }
+        }
+        return nil
     }
 
     public func predict(_ frame: FeatureFrame) throws -> FeatureFrame {
