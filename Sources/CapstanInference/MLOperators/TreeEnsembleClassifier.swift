@@ -35,39 +35,43 @@ struct TreeEnsembleClassifier: Kernel {
         let k = classCount, base = forest.baseValues
         var labelIndices = [Int64](repeating: 0, count: rows)
         var z = [Float](repeating: 0, count: rows * k)
+        var allScores = [Double](repeating: 0, count: rows * k)
+        var allReached = [Bool](repeating: false, count: rows * k)
+        features.withUnsafeBufferPointer { features in
+            allScores.withUnsafeMutableBufferPointer { scores in
+                allReached.withUnsafeMutableBufferPointer { reached in
+                    if rows > 0 {
+                        ensemble.sum(features.baseAddress!, rows: rows, width: width, into: scores.baseAddress!, reached: reached.baseAddress!)
+                    }
+                }
+            }
+        }
         var scores = [Double](repeating: 0, count: k)
         var reached = [Bool](repeating: false, count: k)
         var row = [Float](repeating: 0, count: k)
-        try features.withUnsafeBufferPointer { features in
-            for r in 0..<rows {
-                for c in 0..<k { scores[c] = 0; reached[c] = false }
-                ensemble.forEachLeaf(features.baseAddress! + r * width) { leaf in
-                    let node = ensemble.nodes[leaf]
-                    for entry in Int(node.trueChild)..<Int(node.trueChild + node.falseChild) {
-                        let c = Int(ensemble.leafTargets[entry])
-                        scores[c] += ensemble.leafWeights[entry]
-                        reached[c] = true
-                    }
+        for r in 0..<rows {
+            for c in 0..<k {
+                scores[c] = allScores[r * k + c]
+                reached[c] = allReached[r * k + c]
+            }
+            if k > 2 {
+                for c in 0..<min(base.count, k) {
+                    scores[c] += base[c]
+                    reached[c] = true
                 }
-                if k > 2 {
-                    for c in 0..<min(base.count, k) {
-                        scores[c] += base[c]
-                        reached[c] = true
-                    }
-                    // The first of the highest-scoring classes that received any score.
-                    var best = -1
-                    for c in 0..<k where reached[c] && (best < 0 || scores[c] > scores[best]) { best = c }
-                    guard best >= 0 else { throw KernelError("no class received a score") }
-                    labelIndices[r] = Int64(best)
-                    for c in 0..<k { row[c] = reached[c] ? Float(scores[c]) : 0 }
-                    forest.postTransform.apply(row: &row)
-                    for c in 0..<k { z[r * k + c] = row[c] }
-                } else {
-                    let (label, pair) = binary(scores: &scores, reached: &reached)
-                    labelIndices[r] = label
-                    z[r * 2] = pair.0
-                    z[r * 2 + 1] = pair.1
-                }
+                // The first of the highest-scoring classes that received any score.
+                var best = -1
+                for c in 0..<k where reached[c] && (best < 0 || scores[c] > scores[best]) { best = c }
+                guard best >= 0 else { throw KernelError("no class received a score") }
+                labelIndices[r] = Int64(best)
+                for c in 0..<k { row[c] = reached[c] ? Float(scores[c]) : 0 }
+                forest.postTransform.apply(row: &row)
+                for c in 0..<k { z[r * k + c] = row[c] }
+            } else {
+                let (label, pair) = binary(scores: &scores, reached: &reached)
+                labelIndices[r] = label
+                z[r * 2] = pair.0
+                z[r * 2 + 1] = pair.1
             }
         }
         return [.tensor(labels.tensor(labelIndices, literalBinary: classCount == 2 && !binaryCase)),

@@ -33,39 +33,44 @@ struct TreeEnsembleRegressor: Kernel {
         let (features, rows, width) = try forest.features(x)
         let ensemble = forest.ensemble
         let trees = Double(forest.treeCount)
-        var out = [Double](repeating: 0, count: rows * targetCount)
-        var scores = [Double](repeating: 0, count: targetCount)
-        var reached = [Bool](repeating: false, count: targetCount)
+        var scores = [Double](repeating: 0, count: rows * targetCount)
+        var reached = [Bool](repeating: false, count: rows * targetCount)
         let aggregate = forest.aggregate, base = forest.baseValues
         features.withUnsafeBufferPointer { features in
+            guard rows > 0 else { return }
+            if aggregate == .sum || aggregate == .average {
+                scores.withUnsafeMutableBufferPointer { scores in
+                    reached.withUnsafeMutableBufferPointer { reached in
+                        ensemble.sum(features.baseAddress!, rows: rows, width: width, into: scores.baseAddress!, reached: reached.baseAddress!)
+                    }
+                }
+                return
+            }
             for r in 0..<rows {
-                let row = features.baseAddress! + r * width
-                for t in 0..<targetCount { scores[t] = 0; reached[t] = false }
-                ensemble.forEachLeaf(row) { leaf in
+                for leaf in ensemble.leaves(features.baseAddress! + r * width) {
                     let node = ensemble.nodes[leaf]
                     for entry in Int(node.trueChild)..<Int(node.trueChild + node.falseChild) {
-                        let t = Int(ensemble.leafTargets[entry]), w = ensemble.leafWeights[entry]
-                        switch aggregate {
-                        case .sum, .average: scores[t] += w
-                        case .min: scores[t] = !reached[t] || w < scores[t] ? w : scores[t]
-                        case .max: scores[t] = !reached[t] || w > scores[t] ? w : scores[t]
-                        }
+                        let t = r * targetCount + Int(ensemble.leafTargets[entry]), w = ensemble.leafWeights[entry]
+                        let better = aggregate == .min ? w < scores[t] : w > scores[t]
+                        if !reached[t] || better { scores[t] = w }
                         reached[t] = true
                     }
                 }
-                for t in 0..<targetCount {
-                    var value = scores[t]
-                    let hasBase = targetCount == 1 ? base.count == 1 : base.count == targetCount
-                    let b = hasBase ? base[targetCount == 1 ? 0 : t] : 0
-                    switch aggregate {
-                    case .sum: value += b
-                    case .average: value = value / trees + b
-                    case .min, .max: value = b + (reached[t] || targetCount == 1 ? value : 0)
-                    }
-                    if targetCount > 1 && !reached[t] { value = 0 }
-                    out[r * targetCount + t] = value
-                }
             }
+        }
+        var out = [Double](repeating: 0, count: rows * targetCount)
+        let hasBase = targetCount == 1 ? base.count == 1 : base.count == targetCount
+        for i in 0..<(rows * targetCount) {
+            let t = i % targetCount
+            let b = hasBase ? base[targetCount == 1 ? 0 : t] : 0
+            var value = scores[i]
+            switch aggregate {
+            case .sum: value += b
+            case .average: value = value / trees + b
+            case .min, .max: value = b + (reached[i] || targetCount == 1 ? value : 0)
+            }
+            // onnxruntime writes 0 for a target no leaf reached (several targets only).
+            out[i] = targetCount > 1 && !reached[i] ? 0 : value
         }
         let shape = [rows, targetCount]
         let transform = forest.postTransform

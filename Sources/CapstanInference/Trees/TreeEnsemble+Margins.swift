@@ -8,13 +8,12 @@ extension TreeEnsemble {
         }
         var out = [Double](repeating: 0, count: rows * targetCount)
         let width = matrix.count / Swift.max(rows, 1)
+        for r in 0..<rows {
+            for t in 0..<targetCount { out[r * targetCount + t] = base[t] }
+        }
         features.withUnsafeBufferPointer { features in
             out.withUnsafeMutableBufferPointer { out in
-                for r in 0..<rows {
-                    let scores = out.baseAddress! + r * targetCount
-                    for t in 0..<targetCount { scores[t] = base[t] }
-                    accumulate(features.baseAddress! + r * width, into: scores)
-                }
+                if rows > 0 { sum(features.baseAddress!, rows: rows, width: width, into: out.baseAddress!) }
             }
         }
         return out

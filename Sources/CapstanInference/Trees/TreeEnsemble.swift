@@ -67,6 +67,9 @@ public struct TreeEnsemble: Sendable {
     /// How many features a row must have (one more than the highest index used).
     public var featureCount: Int
     public var targetCount: Int
+    /// The one test every split uses, when they all use the same plain comparison; lets the
+    /// evaluator run a loop without the general case's branches.
+    let uniformTest: Test?
 
     public init(nodes: [Node], roots: [Int32], leafTargets: [Int32], leafWeights: [Double], categorySets: [Set<Double>] = [],
                 featurePrecision: FeaturePrecision, featureCount: Int, targetCount: Int) {
@@ -78,68 +81,11 @@ public struct TreeEnsemble: Sendable {
         self.featurePrecision = featurePrecision
         self.featureCount = featureCount
         self.targetCount = targetCount
+        let splits = nodes.filter { $0.test != .leaf }
+        let plain = splits.allSatisfy { $0.flags.subtracting(.missingGoesTrue).isEmpty }
+        let tests = Set(splits.map(\.test))
+        uniformTest = plain && tests.count == 1 && [.lessOrEqual, .less].contains(tests.first!) ? tests.first : nil
     }
 
     public var treeCount: Int { roots.count }
-
-    /// The leaf each tree sends `row` to, as node indices, calling `visit` once per tree.
-    @inline(__always)
-    func forEachLeaf(_ row: UnsafePointer<Double>, _ visit: (Int) -> Void) {
-        nodes.withUnsafeBufferPointer { nodes in
-            for root in roots {
-                var index = Int(root)
-                while true {
-                    let node = nodes[index]
-                    if node.test == .leaf { break }
-                    var x = row[Int(node.feature)]
-                    if x.isNaN {
-                        if node.flags.contains(.missingIsZero) {
-                            x = 0
-                        } else {
-                            index = Int(node.flags.contains(.missingGoesTrue) ? node.trueChild : node.falseChild)
-                            continue
-                        }
-                    }
-                    if node.flags.contains(.zeroIsMissing) && x.magnitude <= 1e-35 {
-                        index = Int(node.flags.contains(.missingGoesTrue) ? node.trueChild : node.falseChild)
-                        continue
-                    }
-                    let goesTrue: Bool
-                    switch node.test {
-                    case .lessOrEqual: goesTrue = x <= node.threshold
-                    case .less: goesTrue = x < node.threshold
-                    case .greaterOrEqual: goesTrue = x >= node.threshold
-                    case .greater: goesTrue = x > node.threshold
-                    case .equal: goesTrue = x == node.threshold
-                    case .notEqual: goesTrue = x != node.threshold
-                    case .member: goesTrue = categorySets[Int(node.threshold)].contains(x)
-                    case .truncatedMember:
-                        let category = x.rounded(.towardZero)
-                        goesTrue = category >= 0 && categorySets[Int(node.threshold)].contains(category)
-                    case .leaf: goesTrue = false
-                    }
-                    index = Int(goesTrue ? node.trueChild : node.falseChild)
-                }
-                visit(index)
-            }
-        }
-    }
-
-    /// Sums every tree's leaf weights for one row into `scores` (length `targetCount`).
-    @inline(__always)
-    func accumulate(_ row: UnsafePointer<Double>, into scores: UnsafeMutablePointer<Double>) {
-        leafTargets.withUnsafeBufferPointer { targets in
-            leafWeights.withUnsafeBufferPointer { weights in
-                nodes.withUnsafeBufferPointer { nodes in
-                    forEachLeaf(row) { leaf in
-                        let node = nodes[leaf]
-                        let start = Int(node.trueChild)
-                        for entry in start..<(start + Int(node.falseChild)) {
-                            scores[Int(targets[entry])] += weights[entry]
-                        }
-                    }
-                }
-            }
-        }
-    }
 }
