@@ -58,37 +58,35 @@ enum Broadcast {
     /// row vector applied to every row of a matrix (`[N, F]` with `[F]`).
     static func apply<T, R>(_ a: [T], _ aShape: [Int], _ b: [T], _ bShape: [Int], _ op: (T, T) -> R) throws -> ([R], [Int]) {
         if aShape == bShape {
-            return (zip(a, b).map(op), aShape)
+            return (a.elementwise(b, op), aShape)
         }
         let shape = try Self.shape(aShape, bShape)
         let count = shape.reduce(1, *)
         if b.count == 1 && shape == aShape {
             let y = b[0]
-            return (a.map { op($0, y) }, shape)
+            return (a.elementwise { op($0, y) }, shape)
         }
         if a.count == 1 && shape == bShape {
             let x = a[0]
-            return (b.map { op(x, $0) }, shape)
+            return (b.elementwise { op(x, $0) }, shape)
         }
-        if shape == aShape, let last = shape.last, b.count == last, bShape.last == last {
-            var out = [R]()
-            out.reserveCapacity(count)
-            a.withUnsafeBufferPointer { av in
-                b.withUnsafeBufferPointer { bv in
-                    var i = 0
-                    while i < count {
-                        for j in 0..<last { out.append(op(av[i + j], bv[j])) }
-                        i += last
+        if shape == aShape, let last = shape.last, last > 0, b.count == last, bShape.last == last {
+            let out = [R](unsafeUninitializedCapacity: count) { buffer, initialized in
+                a.withUnsafeBufferPointer { av in
+                    b.withUnsafeBufferPointer { bv in
+                        var i = 0
+                        while i < count {
+                            for j in 0..<last { (buffer.baseAddress! + i + j).initialize(to: op(av[i + j], bv[j])) }
+                            i += last
+                        }
                     }
                 }
+                initialized = count
             }
             return (out, shape)
         }
         let ai = sourceIndices(from: aShape, to: shape)
         let bi = sourceIndices(from: bShape, to: shape)
-        var out = [R]()
-        out.reserveCapacity(count)
-        for n in 0..<count { out.append(op(a[ai[n]], b[bi[n]])) }
-        return (out, shape)
+        return ((0..<count).map { op(a[ai[$0]], b[bi[$0]]) }, shape)
     }
 }

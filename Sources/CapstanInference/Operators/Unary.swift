@@ -41,24 +41,24 @@ struct Unary: Kernel {
     private func apply<T: BinaryFloatingPoint & ElementaryFunctionsCompatible>(_ v: [T]) throws -> [T] {
         let a = T(alpha), b = T(beta)
         switch opType {
-        case "Relu": return v.map { $0 > 0 ? $0 : 0 }
-        case "LeakyRelu": return v.map { $0 >= 0 ? $0 : a * $0 }
-        case "Sigmoid": return v.map { Self.sigmoid($0) }
-        case "Tanh": return v.map { T.hyperbolicTangent($0) }
-        case "Softplus": return v.map { $0 > 0 ? $0 + T.logarithm(1 + T.exponential(-$0)) : T.logarithm(1 + T.exponential($0)) }
-        case "HardSigmoid": return v.map { Swift.max(0, Swift.min(1, a * $0 + b)) }
-        case "Elu": return v.map { $0 >= 0 ? $0 : a * (T.exponential($0) - 1) }
-        case "Exp": return v.map { T.exponential($0) }
-        case "Log": return v.map { T.logarithm($0) }
-        case "Sqrt": return v.map { $0.squareRoot() }
-        case "Abs": return v.map { Swift.abs($0) }
-        case "Neg": return v.map { -$0 }
-        case "Reciprocal": return v.map { 1 / $0 }
-        case "Floor": return v.map { $0.rounded(.down) }
-        case "Ceil": return v.map { $0.rounded(.up) }
-        case "Round": return v.map { $0.rounded(.toNearestOrEven) }
-        case "Erf": return v.map { T.errorFunction($0) }
-        case "Sign": return v.map { $0 > 0 ? 1 : $0 < 0 ? -1 : 0 }
+        case "Relu": return v.elementwise { Swift.max($0, 0) }
+        case "LeakyRelu": return v.elementwise { $0 >= 0 ? $0 : a * $0 }
+        case "Sigmoid": return v.elementwise { Self.sigmoid($0) }
+        case "Tanh": return v.elementwise { T.hyperbolicTangent($0) }
+        case "Softplus": return v.elementwise { $0 > 0 ? $0 + T.logarithm(1 + T.exponential(-$0)) : T.logarithm(1 + T.exponential($0)) }
+        case "HardSigmoid": return v.elementwise { Swift.max(0, Swift.min(1, a * $0 + b)) }
+        case "Elu": return v.elementwise { $0 >= 0 ? $0 : a * (T.exponential($0) - 1) }
+        case "Exp": return v.elementwise { T.exponential($0) }
+        case "Log": return v.elementwise { T.logarithm($0) }
+        case "Sqrt": return v.elementwise { $0.squareRoot() }
+        case "Abs": return v.elementwise { Swift.abs($0) }
+        case "Neg": return v.elementwise { -$0 }
+        case "Reciprocal": return v.elementwise { 1 / $0 }
+        case "Floor": return v.elementwise { $0.rounded(.down) }
+        case "Ceil": return v.elementwise { $0.rounded(.up) }
+        case "Round": return v.elementwise { $0.rounded(.toNearestOrEven) }
+        case "Erf": return v.elementwise { T.errorFunction($0) }
+        case "Sign": return v.elementwise { $0 > 0 ? 1 : $0 < 0 ? -1 : 0 }
         default: throw KernelError("\(opType) is not an elementwise function")
         }
     }
