@@ -10,6 +10,8 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "capstan", targets: ["capstan"]),
+        // The inference runtime on its own, for apps that embed models.
+        .library(name: "CapstanInference", targets: ["CapstanInference"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
