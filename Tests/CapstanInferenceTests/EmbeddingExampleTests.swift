@@ -20,6 +20,12 @@ import Testing
             return
         }
         #expect(labels.allSatisfy { ["churn", "stay"].contains($0) })
-        #expect(predictions.csv().hasPrefix("output_label,output_probability_churn,output_probability_stay\n"))
+        // What the README says it prints.
+        #expect(predictions.csv() == """
+            output_label,output_probability_churn,output_probability_stay
+            churn,0.8134419,0.18655816
+            stay,0.0087123215,0.9912877
+
+            """)
     }
 }
