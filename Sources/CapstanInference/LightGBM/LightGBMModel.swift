@@ -178,12 +178,12 @@ public struct LightGBMModel: Model {
                 guard set >= 0, set + 1 < catBoundaries.count, catBoundaries[set + 1] <= catThreshold.count else {
                     throw InferenceError.invalidModel("tree \(index) split \(s) names category set \(set), which does not exist")
                 }
-                var members = Set<Double>()
-                for (w, word) in catThreshold[catBoundaries[set]..<catBoundaries[set + 1]].enumerated() {
-                    for bit in 0..<32 where word & (1 << UInt32(bit)) != 0 { members.insert(Double(w * 32 + bit)) }
-                }
-                builder.categorySets.append(members)
-                nodes.append(.split(feature: features[s], threshold: Double(builder.categorySets.count - 1), test: .truncatedMember,
+                // LightGBM's 32-bit words, repacked as 64-bit words.
+                let words32 = Array(catThreshold[catBoundaries[set]..<catBoundaries[set + 1]])
+                builder.categoryBitsets.append(stride(from: 0, to: words32.count, by: 2).map { w in
+                    UInt64(words32[w]) | (w + 1 < words32.count ? UInt64(words32[w + 1]) << 32 : 0)
+                })
+                nodes.append(.split(feature: features[s], threshold: Double(builder.categoryBitsets.count - 1), test: .truncatedMember,
                                     trueChild: child(left[s]), falseChild: child(right[s]), flags: []))
             } else {
                 var flags: TreeEnsemble.Flags = defaultLeft ? [.missingGoesTrue] : []

@@ -119,8 +119,11 @@ extension TreeEnsemble {
         case .notEqual: return x != node.threshold
         case .member: return categorySets[Int(node.threshold)].contains(x)
         case .truncatedMember:
-            let category = x.rounded(.towardZero)
-            return category >= 0 && categorySets[Int(node.threshold)].contains(category)
+            // Truncation toward zero (as C's int cast): -0.5 is category 0; ≤ -1 is no category.
+            guard x > -1, x < 9.2e18 else { return false }
+            let category = Int(x)
+            let words = categoryBitsets[Int(node.threshold)]
+            return category / 64 < words.count && words[category / 64] & (1 << UInt64(category % 64)) != 0
         case .leaf: return false
         }
     }

@@ -32,7 +32,7 @@ public struct TreeEnsemble: Sendable {
         case lessOrEqual, less, greaterOrEqual, greater, equal, notEqual
         /// x equals one of the values in `categorySets[Int(threshold)]` (ONNX's BRANCH_MEMBER).
         case member
-        /// x, truncated toward zero, is one of the categories in `categorySets[Int(threshold)]`
+        /// x, truncated toward zero, is a category set in `categoryBitsets[Int(threshold)]`
         /// (LightGBM's categorical split; negative and missing values are never members).
         case truncatedMember
         case leaf
@@ -63,6 +63,8 @@ public struct TreeEnsemble: Sendable {
     public var leafWeights: [Double]
     /// Value sets for `member` and `truncatedMember` tests.
     public var categorySets: [Set<Double>]
+    /// Category bitsets for `truncatedMember` tests: bit c of word c / 64 is category c.
+    public var categoryBitsets: [[UInt64]]
     public var featurePrecision: FeaturePrecision
     /// How many features a row must have (one more than the highest index used).
     public var featureCount: Int
@@ -71,13 +73,14 @@ public struct TreeEnsemble: Sendable {
     /// evaluator run a loop without the general case's branches.
     let uniformTest: Test?
 
-    public init(nodes: [Node], roots: [Int32], leafTargets: [Int32], leafWeights: [Double], categorySets: [Set<Double>] = [],
+    public init(nodes: [Node], roots: [Int32], leafTargets: [Int32], leafWeights: [Double], categorySets: [Set<Double>] = [], categoryBitsets: [[UInt64]] = [],
                 featurePrecision: FeaturePrecision, featureCount: Int, targetCount: Int) {
         self.nodes = nodes
         self.roots = roots
         self.leafTargets = leafTargets
         self.leafWeights = leafWeights
         self.categorySets = categorySets
+        self.categoryBitsets = categoryBitsets
         self.featurePrecision = featurePrecision
         self.featureCount = featureCount
         self.targetCount = targetCount

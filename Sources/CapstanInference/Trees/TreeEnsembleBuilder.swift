@@ -17,6 +17,7 @@ struct TreeEnsembleBuilder {
     private var leafTargets: [Int32] = []
     private var leafWeights: [Double] = []
     var categorySets: [Set<Double>] = []
+    var categoryBitsets: [[UInt64]] = []
     private var maxFeature = -1
 
     init(featurePrecision: TreeEnsemble.FeaturePrecision, targetCount: Int) {
@@ -85,7 +86,7 @@ struct TreeEnsembleBuilder {
     func build(minimumFeatures: Int = 0) throws -> TreeEnsemble {
         guard nodes.count < Int(Int32.max) else { throw InferenceError.unsupported("more than 2^31 tree nodes") }
         return TreeEnsemble(nodes: nodes, roots: roots, leafTargets: leafTargets, leafWeights: leafWeights,
-                            categorySets: categorySets, featurePrecision: featurePrecision,
+                            categorySets: categorySets, categoryBitsets: categoryBitsets, featurePrecision: featurePrecision,
                             featureCount: Swift.max(minimumFeatures, maxFeature + 1), targetCount: targetCount)
     }
 }
