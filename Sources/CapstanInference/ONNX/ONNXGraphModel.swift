@@ -128,15 +128,26 @@ public struct ONNXGraphModel: Model {
             throw InferenceError.invalidInput(
                 "model input '\(input.name)' takes \(width) features per row; the input has \(frame.names.count) columns (\(frame.names.prefix(8).joined(separator: ", "))\(frame.names.count > 8 ? ", …" : ""))")
         }
+        let columnCount = frame.names.count
+        if type == .float {
+            // The common case (an [N, F] float input), interleaved straight into place.
+            let parts = try frame.columns.enumerated().map { try $1.floats(column: frame.names[$0], for: input.name) }
+            let values = [Float](unsafeUninitializedCapacity: rows * columnCount) { buffer, initialized in
+                for (c, part) in parts.enumerated() {
+                    for r in 0..<rows { (buffer.baseAddress! + r * columnCount + c).initialize(to: part[r]) }
+                }
+                initialized = rows * columnCount
+            }
+            return [.tensor(Tensor(shape: [rows, columnCount], floats: values))]
+        }
         let parts = try frame.names.indices.map { try frame.data(column: $0, as: type, for: input.name) }
-        let columnsCount = parts.count
         var order: [Int] = []
-        order.reserveCapacity(rows * columnsCount)
+        order.reserveCapacity(rows * columnCount)
         for r in 0..<rows {
-            for c in 0..<columnsCount { order.append(c * rows + r) }
+            for c in 0..<columnCount { order.append(c * rows + r) }
         }
         let data = TensorData.concatenating(parts).gathering(order)
-        return [.tensor(Tensor(shape: [rows, columnsCount], data: data))]
+        return [.tensor(Tensor(shape: [rows, columnCount], data: data))]
     }
 
     /// Output value → CSV columns: [N] and [N, 1] one column; [N, K…] `name_0…`; maps one column per key.

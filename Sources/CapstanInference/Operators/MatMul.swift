@@ -113,12 +113,39 @@ struct Gemm: Kernel {
         let (m, k) = transA ? (aShape[1], aShape[0]) : (aShape[0], aShape[1])
         guard k == b.k else { throw KernelError("Gemm A \(aShape) and B (\(b.k)×\(b.n)) do not line up") }
         let aRows = transA ? MatrixMultiply.transposed(a, rows: aShape[0], columns: aShape[1]) : a
-        var y = MatrixMultiply.product(aRows, b.values, m: m, k: k, n: b.n)
-        if alpha != 1 { for i in y.indices { y[i] *= alpha } }
+        // Start from beta·C broadcast to [m, n], then add the product into it: one pass, no
+        // temporary for the bias that almost every Gemm carries.
+        var y = [T](repeating: 0, count: m * b.n)
         if let c, let cShape, beta != 0 {
-            let (sum, _) = try Broadcast.apply(y, [m, b.n], c, cShape) { $0 + beta * $1 }
-            guard sum.count == y.count else { throw KernelError("Gemm C \(cShape) does not broadcast to [\(m), \(b.n)]") }
-            y = sum
+            let target = [m, b.n]
+            guard (try? Broadcast.shape(cShape, target)) == target else {
+                throw KernelError("Gemm C \(cShape) does not broadcast to \(target)")
+            }
+            if c.count == b.n {
+                // A bias row (shape [n] or [1, n]), the usual case.
+                let n = b.n
+                let bias = c.map { beta * $0 }
+                y.withUnsafeMutableBufferPointer { out in
+                    bias.withUnsafeBufferPointer { bias in
+                        for row in 0..<m { (out.baseAddress! + row * n).update(from: bias.baseAddress!, count: n) }
+                    }
+                }
+            } else {
+                let sources = Broadcast.sourceIndices(from: cShape, to: target)
+                for i in y.indices { y[i] = beta * c[sources[i]] }
+            }
+        }
+        if alpha == 1 {
+            aRows.withUnsafeBufferPointer { av in
+                b.values.withUnsafeBufferPointer { bv in
+                    y.withUnsafeMutableBufferPointer { yv in
+                        if m * b.n > 0 && k > 0 { MatrixMultiply.accumulate(av.baseAddress!, bv.baseAddress!, yv.baseAddress!, m: m, k: k, n: b.n) }
+                    }
+                }
+            }
+        } else {
+            let product = MatrixMultiply.product(aRows, b.values, m: m, k: k, n: b.n)
+            for i in y.indices { y[i] += alpha * product[i] }
         }
         return (y, [m, b.n])
     }

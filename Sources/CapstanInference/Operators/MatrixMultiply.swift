@@ -8,6 +8,24 @@ enum MatrixMultiply {
     static func accumulate<T: BinaryFloatingPoint>(
         _ a: UnsafePointer<T>, _ b: UnsafePointer<T>, _ c: UnsafeMutablePointer<T>, m: Int, k: Int, n: Int
     ) {
+        if n < 8 && k >= 8 {
+            // Few output columns (a classifier's last layer): rows of B are too short to
+            // vectorise, so take dot products of A's rows with B's columns instead.
+            var columns = [T](repeating: 0, count: n * k)
+            for p in 0..<k { for j in 0..<n { columns[j * k + p] = b[p * n + j] } }
+            columns.withUnsafeBufferPointer { bt in
+                for i in 0..<m {
+                    let row = a + i * k
+                    for j in 0..<n {
+                        let column = bt.baseAddress! + j * k
+                        var sum: T = 0
+                        for p in 0..<k { sum += row[p] * column[p] }
+                        c[i * n + j] += sum
+                    }
+                }
+            }
+            return
+        }
         var i = 0
         while i + 4 <= m {
             let c0 = c + i * n, c1 = c0 + n, c2 = c1 + n, c3 = c2 + n

@@ -28,18 +28,26 @@ struct Softmax: Kernel {
 
     private func normalise<T: BinaryFloatingPoint & ElementaryFunctionsCompatible>(_ v: [T], _ outer: Int, _ length: Int, _ inner: Int) -> [T] {
         var out = v
-        for o in 0..<outer {
-            for i in 0..<inner {
-                let base = o * length * inner + i
-                var peak = -T.infinity
-                for j in 0..<length { peak = Swift.max(peak, v[base + j * inner]) }
-                var sum: T = 0
-                for j in 0..<length { sum += T.exponential(v[base + j * inner] - peak) }
-                if logarithmic {
-                    let logSum = T.logarithm(sum)
-                    for j in 0..<length { out[base + j * inner] = v[base + j * inner] - peak - logSum }
-                } else {
-                    for j in 0..<length { out[base + j * inner] = T.exponential(v[base + j * inner] - peak) / sum }
+        out.withUnsafeMutableBufferPointer { out in
+            v.withUnsafeBufferPointer { v in
+                for o in 0..<outer {
+                    for i in 0..<inner {
+                        let base = o * length * inner + i
+                        var peak = -T.infinity
+                        for j in 0..<length { peak = Swift.max(peak, v[base + j * inner]) }
+                        var sum: T = 0
+                        for j in 0..<length {
+                            let e = T.exponential(v[base + j * inner] - peak)
+                            out[base + j * inner] = e
+                            sum += e
+                        }
+                        if logarithmic {
+                            let logSum = T.logarithm(sum)
+                            for j in 0..<length { out[base + j * inner] = v[base + j * inner] - peak - logSum }
+                        } else {
+                            for j in 0..<length { out[base + j * inner] /= sum }
+                        }
+                    }
                 }
             }
         }
