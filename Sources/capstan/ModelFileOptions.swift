@@ -16,7 +16,7 @@ struct ModelFileOptions: ParsableArguments {
     }
 }
 
-/// Reads a CSV file into a frame, naming the file in any error.
+/// Reads a CSV file (or JSON rows: an array of objects) into a frame, naming the file in any error.
 func readFrame(_ path: String) throws -> FeatureFrame {
     let text: String
     do {
@@ -25,6 +25,9 @@ func readFrame(_ path: String) throws -> FeatureFrame {
         throw CommandFailure("cannot read \(path): \(error.localizedDescription)")
     }
     do {
+        if path.hasSuffix(".json") || text.first(where: { !$0.isWhitespace }) == "[" {
+            return try FeatureFrame(jsonRows: Data(text.utf8), source: path)
+        }
         return try FeatureFrame(csv: text, source: path)
     } catch let error as InferenceError {
         throw CommandFailure("\(error)")

@@ -17,7 +17,7 @@ struct PredictCommand: ParsableCommand {
 
     @OptionGroup var model: ModelFileOptions
 
-    @Option(help: "CSV file with a header row; columns are matched to the model's inputs by name.")
+    @Option(help: "CSV file with a header row (or .json: an array of row objects); columns are matched to the model's inputs by name.")
     var input: String
 
     @Option(help: "Where to write the predictions (default: standard output).")

@@ -22,7 +22,8 @@ struct GraphPlan: Sendable {
     let slotCount: Int
 
     /// Compiles `graph` with the kernels `registry` makes for `opsets`.
-    init(graph: ONNXGraph, opsets: [String: Int], registry: OperatorRegistry) throws {
+    init(graph original: ONNXGraph, opsets: [String: Int], registry: OperatorRegistry) throws {
+        let graph = GraphFusion.fuse(original)
         var slotOf: [String: Int] = [:]
         var constants: [Value] = []
         var constantTensors: [Int: Tensor] = [:]

@@ -42,7 +42,7 @@ struct OperatorRegistry: Sendable {
         r.register(["ConstantOfShape"]) { try ConstantOfShape($0) }
         r.register(["Expand"]) { try Expand($0) }
         r.register(["MatMul"]) { try MatMul($0) }
-        r.register(["Gemm"]) { try Gemm($0) }
+        r.register(["Gemm", "FusedDense"]) { try Gemm($0) }
         r.register(["Softmax", "LogSoftmax"]) { try Softmax($0) }
         r.register(Array(Reduce.supported)) { try Reduce($0) }
         r.register(["ArgMax", "ArgMin"]) { try ArgExtreme($0) }

@@ -188,7 +188,10 @@ public struct LightGBMModel: Model {
             } else {
                 var flags: TreeEnsemble.Flags = defaultLeft ? [.missingGoesTrue] : []
                 switch (decision >> 2) & 3 {
-                case 0: flags.insert(.missingIsZero)
+                case 0:
+                    // Missing type None reads NaN as 0, so NaN always goes where 0 goes:
+                    // that is a fixed missing direction, which keeps the node a plain split.
+                    flags = 0 <= thresholds[s] ? [.missingGoesTrue] : []
                 case 1: flags.formUnion([.missingIsZero, .zeroIsMissing])
                 default: break
                 }

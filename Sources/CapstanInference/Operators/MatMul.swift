@@ -56,15 +56,23 @@ struct MatMul: Kernel {
 
 /// `Gemm`: Y = alpha·op(A)·op(B) + beta·C, with C broadcast. A constant B is laid out
 /// for the product once, when the model loads.
+///
+/// Also runs `FusedDense` (a `MatMul` + `Add` pair fused by ``GraphFusion``): the same
+/// product, except that A may have leading batch dimensions as MatMul allows; and either
+/// may carry a folded `Relu`.
 struct Gemm: Kernel {
     let alpha: Float
     let beta: Float
     let transA: Bool
     let transB: Bool
+    let isFusedMatMul: Bool
+    let relu: Bool
     /// B as a row-major K×N float matrix, when it is a constant.
     let packedB: (values: [Float], k: Int, n: Int)?
 
     init(_ context: NodeContext) throws {
+        isFusedMatMul = context.node.opType == "FusedDense"
+        relu = try context.string(GraphFusion.activationAttribute) == "Relu"
         alpha = try context.float("alpha", default: 1)
         beta = try context.float("beta", default: 1)
         transA = try context.int("transA", default: 0) != 0
@@ -78,8 +86,14 @@ struct Gemm: Kernel {
     }
 
     func run(_ inputs: [Value?]) throws -> [Value] {
-        let a = try inputs.tensor(0)
+        var a = try inputs.tensor(0)
         let c = try inputs.optionalTensor(2)
+        // FusedDense: rows of every leading dimension share the weights, as in MatMul.
+        let leadingShape = isFusedMatMul && a.rank != 2 ? Array(a.shape.dropLast()) : nil
+        if isFusedMatMul {
+            guard a.rank >= 1 else { throw KernelError("MatMul does not take scalars") }
+            a = a.reshaped([a.shape.dropLast().reduce(1, *), a.shape.last!])
+        }
         switch a.data {
         case .float(let x):
             let b: (values: [Float], k: Int, n: Int)
@@ -91,15 +105,19 @@ struct Gemm: Kernel {
                 let (k, n) = transB ? (bt.shape[1], bt.shape[0]) : (bt.shape[0], bt.shape[1])
                 b = (transB ? MatrixMultiply.transposed(y, rows: bt.shape[0], columns: bt.shape[1]) : y, k, n)
             }
-            let (values, shape) = try compute(x, a.shape, b, c: try c.map { try $0.asFloats() }, cShape: c?.shape, alpha: alpha, beta: beta)
+            var (values, shape) = try compute(x, a.shape, b, c: try c.map { try $0.asFloats() }, cShape: c?.shape, alpha: alpha, beta: beta)
+            if relu { values = values.elementwise { Swift.max($0, 0) } }
+            if let leadingShape { shape = leadingShape + [shape[1]] }
             return [.tensor(Tensor(shape: shape, floats: values))]
         case .double(let x):
             let bt = try inputs.tensor(1)
             guard case .double(let y) = bt.data, bt.rank == 2 else { throw KernelError("Gemm needs a double matrix B") }
             let (k, n) = transB ? (bt.shape[1], bt.shape[0]) : (bt.shape[0], bt.shape[1])
             let b = (transB ? MatrixMultiply.transposed(y, rows: bt.shape[0], columns: bt.shape[1]) : y, k, n)
-            let (values, shape) = try compute(x, a.shape, b, c: try c.map { try $0.asDoubles() }, cShape: c?.shape,
+            var (values, shape) = try compute(x, a.shape, b, c: try c.map { try $0.asDoubles() }, cShape: c?.shape,
                                               alpha: Double(alpha), beta: Double(beta))
+            if relu { values = values.elementwise { Swift.max($0, 0) } }
+            if let leadingShape { shape = leadingShape + [shape[1]] }
             return [.tensor(Tensor(shape: shape, doubles: values))]
         default:
             throw KernelError("Gemm needs float or double inputs, got \(a.elementType)")

@@ -26,6 +26,11 @@ enum MatrixMultiply {
             }
             return
         }
+        if T.self == Float.self {
+            accumulateFloats(UnsafeRawPointer(a).assumingMemoryBound(to: Float.self), UnsafeRawPointer(b).assumingMemoryBound(to: Float.self),
+                             UnsafeMutableRawPointer(c).assumingMemoryBound(to: Float.self), m: m, k: k, n: n)
+            return
+        }
         var i = 0
         while i + 4 <= m {
             let c0 = c + i * n, c1 = c0 + n, c2 = c1 + n, c3 = c2 + n

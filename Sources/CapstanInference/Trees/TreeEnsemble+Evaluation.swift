@@ -18,7 +18,13 @@ extension TreeEnsemble {
                 x < node.threshold || (x.isNaN && node.flags.contains(.missingGoesTrue))
             }
         default:
-            sum(features, rows, width, scores, reached) { x, node in goesTrue(x, node) }
+            // Mixed ensembles are still mostly plain `x <= t` splits: take those quickly.
+            sum(features, rows, width, scores, reached) { x, node in
+                if node.test == .lessOrEqual && node.flags.isSubset(of: .missingGoesTrue) {
+                    return x <= node.threshold || (x.isNaN && node.flags.contains(.missingGoesTrue))
+                }
+                return goesTrue(x, node)
+            }
         }
     }
 

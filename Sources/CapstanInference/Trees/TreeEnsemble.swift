@@ -45,7 +45,7 @@ public struct TreeEnsemble: Sendable {
 
         /// NaN takes the true branch (otherwise the false branch).
         public static let missingGoesTrue = Flags(rawValue: 1)
-        /// NaN is read as 0 and tested like any number (LightGBM's missing type "None"/"Zero").
+        /// NaN is read as 0 and tested like any number (with `zeroIsMissing`: LightGBM's missing type "Zero").
         public static let missingIsZero = Flags(rawValue: 2)
         /// Zero (|x| ≤ 1e-35) counts as missing and takes the missing branch (LightGBM "Zero").
         public static let zeroIsMissing = Flags(rawValue: 4)
