@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import CapstanInference
 
@@ -32,5 +33,29 @@ import Testing
         #expect(again.column(named: "name") == .string(["a,b", "c"]))
         guard case .float64(let p)? = again.column(named: "p") else { Issue.record("p is not float64"); return }
         #expect(Float(p[0]) == 0.1 && Float(p[1]) == 1e-7)
+    }
+}
+
+@Suite struct JSONRowsTests {
+    @Test func rowsBecomeTypedColumnsWithNullsMissing() throws {
+        let frame = try FeatureFrame(jsonRows: Data(#"[{"age": 41, "city": "Porto", "score": 0.5}, {"age": 7, "city": null, "score": null}]"#.utf8))
+        #expect(frame.names == ["age", "city", "score"])
+        #expect(frame.column(named: "age") == .int64([41, 7]))
+        #expect(frame.column(named: "city") == .string(["Porto", ""]))
+        guard case .float64(let score)? = frame.column(named: "score") else { Issue.record("score is not float64"); return }
+        #expect(score[0] == 0.5 && score[1].isNaN)
+    }
+
+    @Test func mixedTypesInAColumnAreNamed() throws {
+        #expect(throws: InferenceError.invalidInput("input: column 'x' mixes numbers and strings")) {
+            try FeatureFrame(jsonRows: Data(#"[{"x": 1}, {"x": "one"}]"#.utf8))
+        }
+    }
+
+    @Test func anythingButAnArrayOfObjectsIsRefused() throws {
+        #expect(throws: InferenceError.self) { try FeatureFrame(jsonRows: Data(#"{"x": 1}"#.utf8)) }
+        #expect(throws: InferenceError.invalidInput("input row 2 is not a JSON object")) {
+            try FeatureFrame(jsonRows: Data(#"[{"x": 1}, 2]"#.utf8))
+        }
     }
 }

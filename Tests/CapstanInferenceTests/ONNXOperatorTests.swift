@@ -132,6 +132,36 @@ import Testing
         #expect(try y.asFloats() == [4, 9])
     }
 
+    @Test func denseLayerIsFusedIntoOneStepWithTheSameAnswer() throws {
+        var b = ONNXBuilder()
+        b.input("x", .float, [nil, 2])
+        b.initializer("W", shape: [2, 3], floats: [1, -1, 0.5, 2, 1, -3])
+        b.initializer("bias", shape: [3], floats: [0.25, 0, -1])
+        b.node("MatMul", ["x", "W"], ["m"])
+        b.node("Add", ["m", "bias"], ["a"])
+        b.node("Relu", ["a"], ["y"])
+        b.output("y", .float, [nil, 3])
+        let model = try b.model()
+        #expect(model.plan.steps.map(\.opType) == ["FusedDense"])
+        let y = try #require(try model.plan.run([.tensor(Tensor(shape: [2, 2], floats: [1, 2, -1, 0.5]))]).first?.tensor)
+        // Row 1: [1 + 4, -1 + 2, 0.5 - 6] + bias = [5.25, 1, -6.5] → relu [5.25, 1, 0].
+        // Row 2: [-1 + 1, 1 + 0.5, -0.5 - 1.5] + bias = [0.25, 1.5, -3] → relu [0.25, 1.5, 0].
+        #expect(try y.asFloats() == [5.25, 1, 0, 0.25, 1.5, 0])
+    }
+
+    @Test func fusionLeavesSharedIntermediatesAlone() throws {
+        var b = ONNXBuilder()
+        b.input("x", .float, [nil, 2])
+        b.initializer("W", shape: [2, 2], floats: [1, 0, 0, 1])
+        b.initializer("bias", shape: [2], floats: [1, 1])
+        b.node("MatMul", ["x", "W"], ["m"])
+        b.node("Add", ["m", "bias"], ["a"])
+        b.output("a", .float, [nil, 2])
+        b.output("m", .float, [nil, 2])
+        let model = try b.model()
+        #expect(model.plan.steps.map(\.opType) == ["MatMul", "Add"], "m is a graph output: it must still be computed")
+    }
+
     @Test func unsupportedOperatorFailsTheLoadNamingIt() throws {
         var b = ONNXBuilder()
         b.input("x", .float, [nil, 2])
