@@ -15,6 +15,7 @@ public enum CSVTable {
         var line = 1
         var recordLine = 1
         var afterQuote = false
+        var recordQuoted = false
         let bytes = Array(text.utf8)
         var i = 0
         func endField() {
@@ -24,11 +25,13 @@ public enum CSVTable {
         }
         func endRecord() {
             endField()
-            if !(record.count == 1 && record[0].isEmpty) {
+            // A blank line is skipped (as pandas does); `""` alone is a record with one empty field.
+            if !(record.count == 1 && record[0].isEmpty && !recordQuoted) {
                 records.append(record)
                 lines.append(recordLine)
             }
             record = []
+            recordQuoted = false
         }
         while i < bytes.count {
             let byte = bytes[i]
@@ -60,6 +63,7 @@ public enum CSVTable {
                         throw InferenceError.invalidInput("\(source) line \(line): a quote inside an unquoted field")
                     }
                     inQuotes = true
+                    recordQuoted = true
                 default:
                     if afterQuote {
                         throw InferenceError.invalidInput("\(source) line \(line): text after a closing quote")

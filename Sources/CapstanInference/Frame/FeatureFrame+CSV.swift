@@ -6,6 +6,7 @@ extension FeatureFrame {
         var out = names.map(CSVTable.escape).joined(separator: ",") + "\n"
         out.reserveCapacity(rowCount * columns.count * 12)
         for row in 0..<rowCount {
+            let start = out.endIndex
             for (index, column) in columns.enumerated() {
                 if index > 0 { out += "," }
                 switch column {
@@ -15,6 +16,8 @@ extension FeatureFrame {
                 case .string(let v): out += CSVTable.escape(v[row])
                 }
             }
+            // A row of empty fields would read as a blank line: quote its first field.
+            if out[start...].allSatisfy({ $0 == "," }) { out.insert(contentsOf: "\"\"", at: start) }
             out += "\n"
         }
         return out

@@ -7,9 +7,10 @@ struct LabelEncoder: Kernel {
 
     let keys: Keys
     let values: Values
-    let defaultString: String
-    let defaultInt64: Int64
-    let defaultFloat: Float
+    var defaultString: String
+    var defaultInt64: Int64
+    var defaultFloat: Float
+    var defaultDouble: Double
     let nanMatchesNaN: Bool
     /// v1 maps a duplicated class to its last position; v2 and v4 keep the first key.
     let lastWins: Bool
@@ -18,6 +19,7 @@ struct LabelEncoder: Kernel {
         defaultString = try context.string("default_string", default: "_Unused")
         defaultInt64 = try context.int("default_int64", default: -1)
         defaultFloat = try context.float("default_float", default: -0.0)
+        defaultDouble = Double(defaultFloat)
         nanMatchesNaN = context.opset >= 4
         lastWins = context.opset < 2
         if context.opset < 2 {
@@ -50,8 +52,15 @@ struct LabelEncoder: Kernel {
             default: throw context.unsupported("values of type \(t.elementType)")
             }
         } else { throw context.invalidModel("no values") }
-        if let defaults = try context.tensor("default_tensor"), defaults.count != 1 {
-            throw context.invalidModel("default_tensor must hold one value")
+        if let defaults = try context.tensor("default_tensor") {
+            guard defaults.count == 1 else { throw context.invalidModel("default_tensor must hold one value") }
+            switch defaults.data {
+            case .string(let v): defaultString = v[0]
+            case .int64(let v): defaultInt64 = v[0]
+            case .float(let v): defaultFloat = v[0]
+            case .double(let v): defaultDouble = v[0]
+            default: throw context.unsupported("default_tensor of type \(defaults.elementType)")
+            }
         }
         let keyCount: Int = switch keys {
         case .strings(let k): k.count
@@ -75,6 +84,11 @@ struct LabelEncoder: Kernel {
 
     func run(_ inputs: [Value?]) throws -> [Value] {
         let x = try inputs.tensor(0)
+        if lastWins, case .strings(let classes) = keys, case .int64(let indices) = x.data {
+            // Version 1 also maps the other way: an index to its class, else the default.
+            let labels = indices.map { $0 >= 0 && $0 < Int64(classes.count) ? classes[Int($0)] : defaultString }
+            return [.tensor(Tensor(shape: x.shape, strings: labels))]
+        }
         // Positions of each input element in the key list (nil: use the default).
         let positions: [Int?]
         switch (keys, x.data) {
@@ -99,7 +113,7 @@ struct LabelEncoder: Kernel {
         case .strings(let v): data = .string(positions.map { $0.map { v[$0] } ?? defaultString })
         case .int64s(let v): data = .int64(positions.map { $0.map { v[$0] } ?? defaultInt64 })
         case .floats(let v): data = .float(positions.map { $0.map { v[$0] } ?? defaultFloat })
-        case .doubles(let v): data = .double(positions.map { $0.map { v[$0] } ?? Double(defaultFloat) })
+        case .doubles(let v): data = .double(positions.map { $0.map { v[$0] } ?? defaultDouble })
         }
         return [.tensor(Tensor(shape: x.shape, data: data))]
     }

@@ -2,7 +2,7 @@
 /// onnxruntime computes them.
 ///
 /// Classifier labels come from the raw scores. With one score column and two labels the
-/// probabilities are [1 − s, s] untransformed; with two or more columns LOGISTIC uses
+/// probabilities are [1 − s, s] (LOGISTIC: [1 − σ(s), σ(s)]); with two or more columns LOGISTIC uses
 /// onnxruntime's (MLAS) rational approximation of the logistic function.
 struct LinearModel: Kernel {
     let isClassifier: Bool
@@ -81,7 +81,11 @@ struct LinearModel: Kernel {
     private func transformed(_ scores: [Float], rows: Int, twoColumns: Bool) -> [Float] {
         if outputs == 1 {
             if postTransform == .probit { return scores.map(PostTransform.probit) }
-            if twoColumns { return scores.flatMap { [1 - $0, $0] } }
+            if twoColumns {
+                // onnxruntime applies LOGISTIC to the single score before expanding it.
+                let p = postTransform == .logistic ? scores.map(PostTransform.logistic) : scores
+                return p.flatMap { [1 - $0, $0] }
+            }
             return scores
         }
         var out = scores

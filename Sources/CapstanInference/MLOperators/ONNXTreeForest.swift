@@ -166,16 +166,10 @@ struct ONNXTreeForest {
             guard target >= 0, Int(target) < targetCount else { throw context.invalidModel("leaf target \(target) of \(targetCount)") }
             nodes.append(.leaf([(Int32(target), weight)]))
         }
-        // onnxruntime reads a root whose two child ids are equal as a single leaf, taken at
-        // the root's position in the leaf arrays.
+        // A single-leaf tree is a root whose both children are that leaf: evaluating the root
+        // as a split reaches it either way, so roots need no special case.
         let rootIndices = try roots.map { root -> Int in
-            guard root >= 0, Int(root) < count || (count == 0 && Int(root) < leafTargets.count) else {
-                throw context.invalidModel("tree root \(root) does not exist")
-            }
-            if count == 0 || trueIds[Int(root)] == falseIds[Int(root)] {
-                guard Int(root) < leafTargets.count else { throw context.invalidModel("single-leaf tree \(root) has no leaf") }
-                return count + Int(root)
-            }
+            guard root >= 0, Int(root) < count else { throw context.invalidModel("tree root \(root) does not exist") }
             return Int(root)
         }
         var builder = TreeEnsembleBuilder(featurePrecision: .float32, targetCount: targetCount)

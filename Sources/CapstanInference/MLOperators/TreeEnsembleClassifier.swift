@@ -3,8 +3,8 @@
 /// Scores sum the leaf weights per class. The label is chosen from the raw scores before
 /// any transform. Two classes with weights on only one class id (the usual binary export)
 /// follow onnxruntime's binary rules: with all weights non-negative the scores are
-/// [1 − s, s] and the label is class 1 when s > 0.5 (no transform applied); otherwise they
-/// are [−s, s] (LOGISTIC: [σ(−s), σ(s)]) and the label is class 1 when s > 0.
+/// [1 − s, s] (LOGISTIC: [1 − σ(s), σ(s)]) and the label is class 1 when s > 0.5; otherwise
+/// they are [−s, s] (LOGISTIC: [σ(−s), σ(s)]) and the label is class 1 when s > 0.
 struct TreeEnsembleClassifier: Kernel {
     let forest: ONNXTreeForest
     let labels: ClassLabels
@@ -120,7 +120,13 @@ struct TreeEnsembleClassifier: Kernel {
         let score = h[0] ? s[0] : 0
         if transform == .probit { return (label, (PostTransform.probit(Float(score)), 0)) }
         switch secondClass {
-        case 0, 1: return (label, (Float(1 - score), Float(score)))
+        case 0, 1:
+            // onnxruntime (1.26 and later) applies LOGISTIC here too.
+            if transform == .logistic {
+                let p = PostTransform.logistic(Float(score))
+                return (label, (1 - p, p))
+            }
+            return (label, (Float(1 - score), Float(score)))
         case 2, 3:
             if transform == .logistic { return (label, (PostTransform.logistic(Float(-score)), PostTransform.logistic(Float(score)))) }
             return (label, (Float(-score), Float(score)))

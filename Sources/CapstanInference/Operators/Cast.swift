@@ -36,7 +36,7 @@ struct Cast: Kernel {
         case .bool:
             if case .string = x.data { throw KernelError("cannot cast strings to bool") }
             data = .bool(try x.asDoubles().map { $0 != 0 })
-        case .string: data = .string(x.asStrings())
+        case .string: data = .string(x.castStrings())
         }
         return Tensor(shape: x.shape, data: data)
     }
@@ -80,6 +80,21 @@ extension Tensor {
                 guard value.isFinite, value.magnitude < 9.2e18 else { return Int64.min }
                 return Int64(value.rounded(.towardZero))
             }
+        }
+    }
+
+    /// The elements as text the way onnxruntime's Cast writes them: floats with 8 significant
+    /// digits ("%.8g"), doubles with 17, "NaN", "INF" and "-INF".
+    func castStrings() -> [String] {
+        func format(_ value: Double, digits: Int) -> String {
+            if value.isNaN { return "NaN" }
+            if value.isInfinite { return value > 0 ? "INF" : "-INF" }
+            return String(format: "%.\(digits)g", value)
+        }
+        switch data {
+        case .float(let v): return v.map { format(Double($0), digits: 8) }
+        case .double(let v): return v.map { format($0, digits: 17) }
+        default: return asStrings()
         }
     }
 

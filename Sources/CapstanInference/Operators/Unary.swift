@@ -122,12 +122,13 @@ struct Clip: Kernel {
         let x = try inputs.tensor(0)
         let low = try bound(inputs, 1, attribute: minAttribute, type: x.elementType)
         let high = try bound(inputs, 2, attribute: maxAttribute, type: x.elementType)
+        // An omitted bound is the type's extreme finite value, as the spec defines it.
         switch x.data {
         case .float(let v):
-            let lo = low.map { Float($0) } ?? -.infinity, hi = high.map { Float($0) } ?? .infinity
+            let lo = low.map { Float($0) } ?? -.greatestFiniteMagnitude, hi = high.map { Float($0) } ?? .greatestFiniteMagnitude
             return [.tensor(Tensor(shape: x.shape, floats: v.map { Swift.min(Swift.max($0, lo), hi) }))]
         case .double(let v):
-            let lo = low ?? -.infinity, hi = high ?? .infinity
+            let lo = low ?? -.greatestFiniteMagnitude, hi = high ?? .greatestFiniteMagnitude
             return [.tensor(Tensor(shape: x.shape, doubles: v.map { Swift.min(Swift.max($0, lo), hi) }))]
         case .int64(let v):
             let lo = low.map { Int64($0) } ?? .min, hi = high.map { Int64($0) } ?? .max
