@@ -59,3 +59,17 @@ import Testing
         }
     }
 }
+
+@Suite struct CSVMissingValueTests {
+    @Test func aQuotedEmptyFieldIsAMissingValueNotABlankLine() throws {
+        let frame = try FeatureFrame(csv: "x\n1\n\"\"\n3\n\n")
+        guard case .float64(let x)? = frame.column(named: "x") else { Issue.record("x is not float64"); return }
+        #expect(x.count == 3 && x[0] == 1 && x[1].isNaN && x[2] == 3)
+    }
+
+    @Test func aSingleColumnWithAMissingValueSurvivesARoundTrip() throws {
+        let frame = try FeatureFrame([("p", .float64([0.5, .nan, 2]))])
+        #expect(frame.csv() == "p\n0.5\n\"\"\n2.0\n")
+        #expect(try FeatureFrame(csv: frame.csv()).rowCount == 3)
+    }
+}
