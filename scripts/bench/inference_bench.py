@@ -32,7 +32,6 @@ figures; ``--markdown-out`` writes the tables for BENCHMARKS.md.
 from __future__ import annotations
 
 import argparse
-import ctypes
 import datetime as _dt
 import functools
 import gc
@@ -50,6 +49,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
+from bench_common import BenchError, get_path, log  # noqa: E402
+from bench_common import die_with_parent as _die_with_parent  # noqa: E402
+from bench_common import loadavg as _loadavg  # noqa: E402
+from bench_common import machine_busy_seconds as _machine_busy_seconds  # noqa: E402
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 # The fixture helpers (CSV reading, ONNX feeds, feature names) are shared with the fidelity
@@ -77,13 +80,6 @@ FIGURES = [
 CAPSTAN_KEYS = ("single_row_p50_us", "single_row_p99_us", "single_row_iterations",
                 "batch_rows_per_s", "batch", "threads", "load_ms")
 
-
-def log(msg: str) -> None:
-    print(f"[{time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)
-
-
-class BenchError(Exception):
-    pass
 
 
 # ---------------------------------------------------------------------------------------------
@@ -160,14 +156,6 @@ def batch_indices(n_rows: int, batch: int) -> np.ndarray:
 # ---------------------------------------------------------------------------------------------
 # CPU accounting: how much the rest of the (shared) machine used during a measurement
 # ---------------------------------------------------------------------------------------------
-def _machine_busy_seconds() -> float:
-    """Non-idle CPU time of the whole machine (all cores), from /proc/stat."""
-    with open("/proc/stat") as f:
-        parts = f.readline().split()[1:]
-    vals = [int(x) for x in parts[:8]]
-    idle = vals[3] + vals[4]  # idle + iowait
-    return (sum(vals) - idle) / os.sysconf("SC_CLK_TCK")
-
 
 def _own_cpu_seconds() -> float:
     t = os.times()  # children_*: the waited-for `capstan bench-model` processes
@@ -194,18 +182,6 @@ class CpuMeter:
 # Capstan: `capstan bench-model`
 # ---------------------------------------------------------------------------------------------
 _LIVE: list[subprocess.Popen] = []
-
-_libc = None
-try:
-    _libc = ctypes.CDLL("libc.so.6", use_errno=True)
-except OSError:
-    pass
-
-
-def _die_with_parent() -> None:
-    """preexec_fn: capstan gets SIGTERM if this script dies (even by SIGKILL)."""
-    if _libc is not None:
-        _libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
 
 
 def stop_capstan() -> None:
@@ -459,13 +435,6 @@ def medians(measurements: list[dict], fixtures: list[Fixture], threads: list[int
     return out
 
 
-def get_path(d: dict, path: str):
-    for part in path.split("."):
-        if not isinstance(d, dict) or part not in d:
-            return None
-        d = d[part]
-    return d
-
 
 def evaluate_targets(med: list[dict], measurements: list[dict], fixtures: list[Fixture], threads: list[int]) -> list[dict]:
     """met: True / False, or None when there is no target or it was not (fully) measured."""
@@ -642,12 +611,6 @@ def render_markdown(result: dict) -> str:
 # ---------------------------------------------------------------------------------------------
 # Machine and versions
 # ---------------------------------------------------------------------------------------------
-def _loadavg() -> list[float]:
-    try:
-        return [float(x) for x in open("/proc/loadavg").read().split()[:3]]
-    except OSError:
-        return []
-
 
 def machine_info() -> dict:
     info = {"cores": os.cpu_count(), "platform": platform.platform()}

@@ -17,7 +17,6 @@ Medians over the repeats are compared with the targets; ``--json-out`` writes ev
 from __future__ import annotations
 
 import argparse
-import ctypes
 import datetime as _dt
 import http.client
 import json
@@ -36,6 +35,10 @@ import tempfile
 import threading
 import time
 from pathlib import Path
+from bench_common import BenchError, get_path, log  # noqa: E402
+from bench_common import die_with_parent as _die_with_parent  # noqa: E402
+from bench_common import loadavg as _loadavg  # noqa: E402
+from bench_common import machine_busy_seconds as _machine_busy_seconds  # noqa: E402
 
 # The client must be configured before mlflow is imported: no telemetry, and no silent
 # retries (a retried 5xx would hide a server error and distort the timing).
@@ -62,30 +65,11 @@ TARGETS = {
 }
 
 
-def log(msg: str) -> None:
-    print(f"[{time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)
-
-
-class BenchError(Exception):
-    pass
-
 
 # ---------------------------------------------------------------------------------------------
 # Server processes
 # ---------------------------------------------------------------------------------------------
 _LIVE_SERVERS: list["Server"] = []
-
-_libc = None
-try:
-    _libc = ctypes.CDLL("libc.so.6", use_errno=True)
-except OSError:
-    pass
-
-
-def _die_with_parent() -> None:
-    """preexec_fn: the server's top process gets SIGTERM if this script dies (even by SIGKILL)."""
-    if _libc is not None:
-        _libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
 
 
 def free_port() -> int:
@@ -234,14 +218,6 @@ class Server:
         )
         return [l for l in lines if pat.search(l)]
 
-
-def _machine_busy_seconds() -> float:
-    """Non-idle CPU time of the whole machine (all cores), from /proc/stat."""
-    with open("/proc/stat") as f:
-        parts = f.readline().split()[1:]
-    vals = [int(x) for x in parts[:8]]
-    idle = vals[3] + vals[4]  # idle + iowait
-    return (sum(vals) - idle) / _clock_ticks()
 
 
 class CpuMeter:
@@ -799,20 +775,6 @@ def run_server_phase(kind: str, args, root: Path, repeat: int, large: bool) -> d
         log(f"  {kind} log has {len(problems)} error/warning-looking lines, e.g. {problems[0][:200]}")
     return out
 
-
-def _loadavg() -> list[float]:
-    try:
-        return [float(x) for x in open("/proc/loadavg").read().split()[:3]]
-    except OSError:
-        return []
-
-
-def get_path(d: dict, path: str):
-    for part in path.split("."):
-        if not isinstance(d, dict) or part not in d:
-            return None
-        d = d[part]
-    return d
 
 
 FIGURES = [
