@@ -27,10 +27,13 @@ let package = Package(
             pkgConfig: "sqlite3",
             providers: [.apt(["libsqlite3-dev"])]
         ),
+        // A float matrix kernel for AVX2/FMA CPUs, chosen at run time by CapstanInference.
+        .target(name: "CMatrixKernels"),
         // models: the inference runtime (ONNX, XGBoost, LightGBM) and feature frames.
-        // Foundation only, so an app can embed it without the server.
+        // Foundation only (and the kernel above), so an app can embed it without the server.
         .target(
             name: "CapstanInference",
+            dependencies: ["CMatrixKernels"],
             swiftSettings: swiftSettings
         ),
         // storage: SQL schema, migrations, one store per aggregate, artifact stores.

@@ -1,8 +1,25 @@
+import CMatrixKernels
+
 extension MatrixMultiply {
-    /// c[m×n] += a[m×k] · b[k×n] for floats, with a 4×8 block of C held in SIMD registers
-    /// while k runs, so each step is eight multiply-adds on registers rather than loads and
-    /// stores of C (the register-blocking idea of BLIS/GotoBLAS micro-kernels).
+    /// Whether the AVX2/FMA kernel can run here (checked once).
+    static let hasAVX2 = capstan_has_avx2_fma()
+
+    /// c[m×n] += a[m×k] · b[k×n] for floats: the AVX2/FMA kernel where the CPU has it,
+    /// else the portable one.
     static func accumulateFloats(
+        _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>, m: Int, k: Int, n: Int
+    ) {
+        if hasAVX2 {
+            capstan_sgemm_accumulate_avx2(a, b, c, m, k, n)
+        } else {
+            accumulateFloatsPortable(a, b, c, m: m, k: k, n: n)
+        }
+    }
+
+    /// The portable kernel: a 4×8 block of C held in SIMD registers while k runs, so each
+    /// step is eight multiply-adds on registers rather than loads and stores of C (the
+    /// register-blocking idea of BLIS/GotoBLAS micro-kernels).
+    static func accumulateFloatsPortable(
         _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>, m: Int, k: Int, n: Int
     ) {
         let wide = n - n % 8

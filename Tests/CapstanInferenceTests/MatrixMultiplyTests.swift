@@ -1,0 +1,56 @@
+import Testing
+@testable import CapstanInference
+
+/// Both float kernels (AVX2/FMA when the CPU has it, and the portable one) against a plain
+/// triple loop, over shapes that exercise every block size and edge.
+@Suite struct MatrixMultiplyTests {
+    static let shapes: [(m: Int, k: Int, n: Int)] = [
+        (1, 1, 1), (1, 8, 3), (3, 5, 7), (4, 8, 8), (4, 3, 16), (5, 9, 17), (7, 12, 24), (9, 33, 40), (13, 2, 9), (64, 10, 32),
+    ]
+
+    func naive(_ a: [Float], _ b: [Float], _ c: [Float], m: Int, k: Int, n: Int) -> [Float] {
+        var out = c
+        for i in 0..<m { for j in 0..<n { for p in 0..<k { out[i * n + j] += a[i * k + p] * b[p * n + j] } } }
+        return out
+    }
+
+    func inputs(_ m: Int, _ k: Int, _ n: Int) -> ([Float], [Float], [Float]) {
+        var random = SplitMix64(seed: UInt64(m * 10_000 + k * 100 + n))
+        func values(_ count: Int) -> [Float] { (0..<count).map { _ in Float(random.normal()) } }
+        return (values(m * k), values(k * n), values(m * n))
+    }
+
+    func close(_ x: [Float], _ y: [Float]) -> Bool {
+        zip(x, y).allSatisfy { abs($0 - $1) <= 1e-4 * max(1, abs($1)) }
+    }
+
+    @Test(arguments: shapes.indices)
+    func dispatchedKernelMatchesTheDefinition(shape: Int) {
+        let (m, k, n) = Self.shapes[shape]
+        let (a, b, c) = inputs(m, k, n)
+        var out = c
+        a.withUnsafeBufferPointer { a in
+            b.withUnsafeBufferPointer { b in
+                out.withUnsafeMutableBufferPointer { o in
+                    MatrixMultiply.accumulateFloats(a.baseAddress!, b.baseAddress!, o.baseAddress!, m: m, k: k, n: n)
+                }
+            }
+        }
+        #expect(close(out, naive(a, b, c, m: m, k: k, n: n)), "shape \(m)×\(k)×\(n)")
+    }
+
+    @Test(arguments: shapes.indices)
+    func portableKernelMatchesTheDefinition(shape: Int) {
+        let (m, k, n) = Self.shapes[shape]
+        let (a, b, c) = inputs(m, k, n)
+        var out = c
+        a.withUnsafeBufferPointer { a in
+            b.withUnsafeBufferPointer { b in
+                out.withUnsafeMutableBufferPointer { o in
+                    MatrixMultiply.accumulateFloatsPortable(a.baseAddress!, b.baseAddress!, o.baseAddress!, m: m, k: k, n: n)
+                }
+            }
+        }
+        #expect(close(out, naive(a, b, c, m: m, k: k, n: n)), "shape \(m)×\(k)×\(n)")
+    }
+}
