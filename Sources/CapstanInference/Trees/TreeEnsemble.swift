@@ -6,18 +6,18 @@
 /// into it), which keeps a tree's nodes close together in memory. Features are read as
 /// doubles; loaders whose runtime compares in float32 round the feature values first
 /// (see ``featurePrecision``), which makes the comparisons exact either way.
-public struct TreeEnsemble: Sendable {
+struct TreeEnsemble: Sendable {
     /// One node. For a leaf, `trueChild` and `falseChild` are the start and count of its
     /// entries in `leafTargets`/`leafWeights`.
-    public struct Node: Sendable {
-        public var threshold: Double
-        public var feature: Int32
-        public var trueChild: Int32
-        public var falseChild: Int32
-        public var test: Test
-        public var flags: Flags
+    struct Node: Sendable {
+        var threshold: Double
+        var feature: Int32
+        var trueChild: Int32
+        var falseChild: Int32
+        var test: Test
+        var flags: Flags
 
-        public init(threshold: Double, feature: Int32, trueChild: Int32, falseChild: Int32, test: Test, flags: Flags) {
+        init(threshold: Double, feature: Int32, trueChild: Int32, falseChild: Int32, test: Test, flags: Flags) {
             self.threshold = threshold
             self.feature = feature
             self.trueChild = trueChild
@@ -28,7 +28,7 @@ public struct TreeEnsemble: Sendable {
     }
 
     /// The test an internal node applies to its feature value x.
-    public enum Test: UInt8, Sendable {
+    enum Test: UInt8, Sendable {
         case lessOrEqual, less, greaterOrEqual, greater, equal, notEqual
         /// x equals one of the values in `categorySets[Int(threshold)]` (ONNX's BRANCH_MEMBER).
         case member
@@ -39,41 +39,41 @@ public struct TreeEnsemble: Sendable {
     }
 
     /// How a node treats missing (NaN) and zero values.
-    public struct Flags: OptionSet, Sendable {
-        public let rawValue: UInt8
-        public init(rawValue: UInt8) { self.rawValue = rawValue }
+    struct Flags: OptionSet, Sendable {
+        let rawValue: UInt8
+        init(rawValue: UInt8) { self.rawValue = rawValue }
 
         /// NaN takes the true branch (otherwise the false branch).
-        public static let missingGoesTrue = Flags(rawValue: 1)
+        static let missingGoesTrue = Flags(rawValue: 1)
         /// NaN is read as 0 and tested like any number (with `zeroIsMissing`: LightGBM's missing type "Zero").
-        public static let missingIsZero = Flags(rawValue: 2)
+        static let missingIsZero = Flags(rawValue: 2)
         /// Zero (|x| ≤ 1e-35) counts as missing and takes the missing branch (LightGBM "Zero").
-        public static let zeroIsMissing = Flags(rawValue: 4)
+        static let zeroIsMissing = Flags(rawValue: 4)
     }
 
     /// How features are rounded before the trees see them.
-    public enum FeaturePrecision: Sendable {
+    enum FeaturePrecision: Sendable {
         case float32
         case float64
     }
 
-    public var nodes: [Node]
-    public var roots: [Int32]
-    public var leafTargets: [Int32]
-    public var leafWeights: [Double]
+    let nodes: [Node]
+    let roots: [Int32]
+    let leafTargets: [Int32]
+    let leafWeights: [Double]
     /// Value sets for `member` and `truncatedMember` tests.
-    public var categorySets: [Set<Double>]
+    let categorySets: [Set<Double>]
     /// Category bitsets for `truncatedMember` tests: bit c of word c / 64 is category c.
-    public var categoryBitsets: [[UInt64]]
-    public var featurePrecision: FeaturePrecision
+    let categoryBitsets: [[UInt64]]
+    let featurePrecision: FeaturePrecision
     /// How many features a row must have (one more than the highest index used).
-    public var featureCount: Int
-    public var targetCount: Int
+    let featureCount: Int
+    let targetCount: Int
     /// The one test every split uses, when they all use the same plain comparison; lets the
     /// evaluator run a loop without the general case's branches.
     let uniformTest: Test?
 
-    public init(nodes: [Node], roots: [Int32], leafTargets: [Int32], leafWeights: [Double], categorySets: [Set<Double>] = [], categoryBitsets: [[UInt64]] = [],
+    init(nodes: [Node], roots: [Int32], leafTargets: [Int32], leafWeights: [Double], categorySets: [Set<Double>] = [], categoryBitsets: [[UInt64]] = [],
                 featurePrecision: FeaturePrecision, featureCount: Int, targetCount: Int) {
         self.nodes = nodes
         self.roots = roots
@@ -90,5 +90,5 @@ public struct TreeEnsemble: Sendable {
         uniformTest = plain && tests.count == 1 && [.lessOrEqual, .less].contains(tests.first!) ? tests.first : nil
     }
 
-    public var treeCount: Int { roots.count }
+    var treeCount: Int { roots.count }
 }
