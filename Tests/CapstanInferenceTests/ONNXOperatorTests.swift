@@ -132,6 +132,17 @@ import Testing
         #expect(try y.asFloats() == [4, 9])
     }
 
+    @Test func gemmBroadcastsAColumnOfCAcrossColumns() throws {
+        // C of shape [m, 1] with m == n must broadcast along each row, not be read as a bias row.
+        let y = try run({ b in
+            b.initializer("I", shape: [2, 2], floats: [1, 0, 0, 1])
+            b.initializer("C", shape: [2, 1], floats: [10, 20])
+            b.node("Gemm", ["x", "I", "C"], ["y"])
+            b.output("y", .float, [2, 2])
+        }, input: [1, 2, 3, 4], shape: [2, 2])
+        #expect(try y.asFloats() == [11, 12, 23, 24])
+    }
+
     @Test func denseLayerIsFusedIntoOneStepWithTheSameAnswer() throws {
         var b = ONNXBuilder()
         b.input("x", .float, [nil, 2])

@@ -139,7 +139,7 @@ struct Gemm: Kernel {
             guard (try? Broadcast.shape(cShape, target)) == target else {
                 throw KernelError("Gemm C \(cShape) does not broadcast to \(target)")
             }
-            if c.count == b.n {
+            if c.count == b.n && cShape.last == b.n {
                 // A bias row (shape [n] or [1, n]), the usual case.
                 let n = b.n
                 let bias = c.map { beta * $0 }
