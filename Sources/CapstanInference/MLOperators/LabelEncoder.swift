@@ -1,6 +1,8 @@
 /// `LabelEncoder` (ai.onnx.ml 1, 2 and 4): maps keys to values through attribute lists,
-/// with a default for unknown keys. On duplicate keys the first wins (v2/v4) as in
-/// onnxruntime; v4 float keys match NaN to NaN.
+/// with a default for unknown keys. Version 1 maps strings to their position in
+/// `classes_strings` and positions back to strings. On duplicate keys the first wins
+/// (v2/v4) as in onnxruntime; v4 float keys match NaN to NaN; v4's `default_tensor`
+/// overrides the per-type defaults.
 struct LabelEncoder: Kernel {
     enum Keys { case strings([String]), int64s([Int64]), floats([Double]) }
     enum Values { case strings([String]), int64s([Int64]), floats([Float]), doubles([Double]) }
