@@ -24,33 +24,28 @@ import Testing
         zip(x, y).allSatisfy { abs($0 - $1) <= 1e-4 * max(1, abs($1)) }
     }
 
-    @Test(arguments: shapes.indices)
-    func dispatchedKernelMatchesTheDefinition(shape: Int) {
-        let (m, k, n) = Self.shapes[shape]
+    typealias Kernel = (UnsafePointer<Float>, UnsafePointer<Float>, UnsafeMutablePointer<Float>, Int, Int, Int) -> Void
+
+    /// Runs `kernel` on the inputs for shape `index` and compares with the triple loop.
+    func check(_ kernel: Kernel, shape index: Int) {
+        let (m, k, n) = Self.shapes[index]
         let (a, b, c) = inputs(m, k, n)
         var out = c
         a.withUnsafeBufferPointer { a in
             b.withUnsafeBufferPointer { b in
-                out.withUnsafeMutableBufferPointer { o in
-                    MatrixMultiply.accumulateFloats(a.baseAddress!, b.baseAddress!, o.baseAddress!, m: m, k: k, n: n)
-                }
+                out.withUnsafeMutableBufferPointer { o in kernel(a.baseAddress!, b.baseAddress!, o.baseAddress!, m, k, n) }
             }
         }
         #expect(close(out, naive(a, b, c, m: m, k: k, n: n)), "shape \(m)×\(k)×\(n)")
     }
 
     @Test(arguments: shapes.indices)
+    func dispatchedKernelMatchesTheDefinition(shape: Int) {
+        check({ MatrixMultiply.accumulateFloats($0, $1, $2, m: $3, k: $4, n: $5) }, shape: shape)
+    }
+
+    @Test(arguments: shapes.indices)
     func portableKernelMatchesTheDefinition(shape: Int) {
-        let (m, k, n) = Self.shapes[shape]
-        let (a, b, c) = inputs(m, k, n)
-        var out = c
-        a.withUnsafeBufferPointer { a in
-            b.withUnsafeBufferPointer { b in
-                out.withUnsafeMutableBufferPointer { o in
-                    MatrixMultiply.accumulateFloatsPortable(a.baseAddress!, b.baseAddress!, o.baseAddress!, m: m, k: k, n: n)
-                }
-            }
-        }
-        #expect(close(out, naive(a, b, c, m: m, k: k, n: n)), "shape \(m)×\(k)×\(n)")
+        check({ MatrixMultiply.accumulateFloatsPortable($0, $1, $2, m: $3, k: $4, n: $5) }, shape: shape)
     }
 }

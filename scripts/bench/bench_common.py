@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ctypes
 import os
+import platform
 import signal
 import sys
 import time
@@ -52,3 +53,21 @@ def get_path(d: dict, path: str):
             return None
         d = d[part]
     return d
+
+
+def machine_info() -> dict:
+    """Cores, platform, memory and CPU model, as BENCHMARKS.md records them."""
+    info = {"cores": os.cpu_count(), "platform": platform.platform()}
+    try:
+        with open("/proc/meminfo") as f:
+            for line in f:
+                if line.startswith("MemTotal:"):
+                    info["mem_total_gib"] = round(int(line.split()[1]) / 1024 / 1024, 1)
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    info["cpu_model"] = line.split(":", 1)[1].strip()
+                    break
+    except OSError:
+        pass
+    return info

@@ -50,6 +50,7 @@ from pathlib import Path
 
 import numpy as np
 from bench_common import BenchError, get_path, log  # noqa: E402
+from bench_common import machine_info as common_machine_info  # noqa: E402
 from bench_common import die_with_parent as _die_with_parent  # noqa: E402
 from bench_common import loadavg as _loadavg  # noqa: E402
 from bench_common import machine_busy_seconds as _machine_busy_seconds  # noqa: E402
@@ -613,19 +614,7 @@ def render_markdown(result: dict) -> str:
 # ---------------------------------------------------------------------------------------------
 
 def machine_info() -> dict:
-    info = {"cores": os.cpu_count(), "platform": platform.platform()}
-    try:
-        with open("/proc/meminfo") as f:
-            for line in f:
-                if line.startswith("MemTotal:"):
-                    info["mem_total_gib"] = round(int(line.split()[1]) / 1024 / 1024, 1)
-        with open("/proc/cpuinfo") as f:
-            for line in f:
-                if line.startswith("model name"):
-                    info["cpu_model"] = line.split(":", 1)[1].strip()
-                    break
-    except OSError:
-        pass
+    info = common_machine_info()
     info["loadavg_before"] = _loadavg()
     return info
 

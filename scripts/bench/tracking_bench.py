@@ -36,6 +36,7 @@ import threading
 import time
 from pathlib import Path
 from bench_common import BenchError, get_path, log  # noqa: E402
+from bench_common import machine_info as common_machine_info  # noqa: E402
 from bench_common import die_with_parent as _die_with_parent  # noqa: E402
 from bench_common import loadavg as _loadavg  # noqa: E402
 from bench_common import machine_busy_seconds as _machine_busy_seconds  # noqa: E402
@@ -919,17 +920,8 @@ def render_markdown(result: dict) -> str:
 
 
 def machine_info() -> dict:
-    info = {"cores": os.cpu_count(), "platform": platform.platform()}
+    info = common_machine_info()
     try:
-        with open("/proc/meminfo") as f:
-            for line in f:
-                if line.startswith("MemTotal:"):
-                    info["mem_total_gib"] = round(int(line.split()[1]) / 1024 / 1024, 1)
-        with open("/proc/cpuinfo") as f:
-            for line in f:
-                if line.startswith("model name"):
-                    info["cpu_model"] = line.split(":", 1)[1].strip()
-                    break
         info["loadavg_at_start"] = open("/proc/loadavg").read().split()[:3]
     except OSError:
         pass

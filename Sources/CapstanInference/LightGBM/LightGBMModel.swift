@@ -113,13 +113,7 @@ public struct LightGBMModel: Model {
 
     /// The feature matrix, by column name; string categories become their training codes.
     private func matrix(_ frame: FeatureFrame) throws -> [Double] {
-        let missing = featureNames.filter { !frame.names.contains($0) }
-        if !missing.isEmpty {
-            throw InferenceError.invalidInput("missing column\(missing.count == 1 ? "" : "s") \(missing.prefix(5).map { "'\($0)'" }.joined(separator: ", ")) (the model's features: \(featureNames.prefix(10).joined(separator: ", "))\(featureNames.count > 10 ? ", …" : ""))")
-        }
-        if let extra = frame.names.first(where: { !featureNames.contains($0) }) {
-            throw InferenceError.invalidInput("column '\(extra)' is not one of the model's features")
-        }
+        try FeatureBinding.checkColumns(of: frame, against: featureNames)
         let width = featureNames.count, rows = frame.rowCount
         var out = [Double](repeating: 0, count: rows * width)
         for (f, name) in featureNames.enumerated() {
