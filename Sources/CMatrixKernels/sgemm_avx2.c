@@ -53,16 +53,43 @@ static void block4x8(const float *a, const float *b, float *c, long k, long n) {
     _mm256_storeu_ps(c, c0); _mm256_storeu_ps(r1, c1); _mm256_storeu_ps(r2, c2); _mm256_storeu_ps(r3, c3);
 }
 
-/// Columns from `from` to n of `rows` rows, one element at a time.
+/// Lanes 0..<count set (count 1...8), for the columns past the last full group of 8.
 __attribute__((target("avx2,fma")))
-static void edge(const float *a, const float *b, float *c, long rows, long from, long k, long n) {
-    for (long r = 0; r < rows; r++) {
-        const float *ar = a + r * k;
-        float *cr = c + r * n;
+static __m256i lanes(long count) {
+    static const int source[16] = {-1, -1, -1, -1, -1, -1, -1, -1, 0, 0, 0, 0, 0, 0, 0, 0};
+    return _mm256_loadu_si256((const __m256i *)(source + 8 - count));
+}
+
+/// Like block4x8 for the last `width` (< 8) columns: masked loads and stores, so narrow
+/// layers (a 3-class output, 12 hidden units) stay in registers instead of a scalar loop.
+__attribute__((target("avx2,fma")))
+static void block4xTail(const float *a, const float *b, float *c, long k, long n, __m256i mask) {
+    float *r1 = c + n, *r2 = r1 + n, *r3 = r2 + n;
+    const float *a1 = a + k, *a2 = a1 + k, *a3 = a2 + k;
+    __m256 c0 = _mm256_maskload_ps(c, mask), c1 = _mm256_maskload_ps(r1, mask);
+    __m256 c2 = _mm256_maskload_ps(r2, mask), c3 = _mm256_maskload_ps(r3, mask);
+    for (long p = 0; p < k; p++) {
+        __m256 bv = _mm256_maskload_ps(b + p * n, mask);
+        c0 = _mm256_fmadd_ps(_mm256_broadcast_ss(a + p), bv, c0);
+        c1 = _mm256_fmadd_ps(_mm256_broadcast_ss(a1 + p), bv, c1);
+        c2 = _mm256_fmadd_ps(_mm256_broadcast_ss(a2 + p), bv, c2);
+        c3 = _mm256_fmadd_ps(_mm256_broadcast_ss(a3 + p), bv, c3);
+    }
+    _mm256_maskstore_ps(c, mask, c0); _mm256_maskstore_ps(r1, mask, c1);
+    _mm256_maskstore_ps(r2, mask, c2); _mm256_maskstore_ps(r3, mask, c3);
+}
+
+/// One row of C (the rows left over after blocks of four, and single-row predictions),
+/// eight columns at a time, the last group masked.
+__attribute__((target("avx2,fma")))
+static void row(const float *a, const float *b, float *c, long k, long n) {
+    for (long j = 0; j < n; j += 8) {
+        __m256i mask = lanes(n - j < 8 ? n - j : 8);
+        __m256 acc = _mm256_maskload_ps(c + j, mask);
         for (long p = 0; p < k; p++) {
-            const float x = ar[p], *row = b + p * n;
-            for (long j = from; j < n; j++) cr[j] += x * row[j];
+            acc = _mm256_fmadd_ps(_mm256_broadcast_ss(a + p), _mm256_maskload_ps(b + p * n + j, mask), acc);
         }
+        _mm256_maskstore_ps(c + j, mask, acc);
     }
 }
 
@@ -73,9 +100,9 @@ void capstan_sgemm_accumulate_avx2(const float *a, const float *b, float *c, lon
         long j = 0;
         for (; j + 16 <= n; j += 16) block4x16(a + i * k, b + j, c + i * n + j, k, n);
         for (; j + 8 <= n; j += 8) block4x8(a + i * k, b + j, c + i * n + j, k, n);
-        if (j < n) edge(a + i * k, b, c + i * n, 4, j, k, n);
+        if (j < n) block4xTail(a + i * k, b + j, c + i * n + j, k, n, lanes(n - j));
     }
-    if (i < m) edge(a + i * k, b, c + i * n, m - i, 0, k, n);
+    for (; i < m; i++) row(a + i * k, b, c + i * n, k, n);
 }
 
 #else

@@ -5,7 +5,7 @@ import Testing
 /// triple loop, over shapes that exercise every block size and edge.
 @Suite struct MatrixMultiplyTests {
     static let shapes: [(m: Int, k: Int, n: Int)] = [
-        (1, 1, 1), (1, 8, 3), (3, 5, 7), (4, 8, 8), (4, 3, 16), (5, 9, 17), (7, 12, 24), (9, 33, 40), (13, 2, 9), (64, 10, 32),
+        (1, 1, 1), (1, 8, 3), (2, 3, 20), (3, 5, 7), (8, 12, 3), (4, 24, 12), (4, 8, 8), (4, 3, 16), (5, 9, 17), (7, 12, 24), (9, 33, 40), (13, 2, 9), (64, 10, 32),
     ]
 
     func naive(_ a: [Float], _ b: [Float], _ c: [Float], m: Int, k: Int, n: Int) -> [Float] {

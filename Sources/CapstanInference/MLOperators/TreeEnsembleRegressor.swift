@@ -48,8 +48,7 @@ struct TreeEnsembleRegressor: Kernel {
             }
             for r in 0..<rows {
                 for leaf in ensemble.leaves(features.baseAddress! + r * width) {
-                    let node = ensemble.nodes[leaf]
-                    for entry in Int(node.trueChild)..<Int(node.trueChild + node.falseChild) {
+                    for entry in ensemble.entries(ofLeaf: leaf) {
                         let t = r * targetCount + Int(ensemble.leafTargets[entry]), w = ensemble.leafWeights[entry]
                         let better = aggregate == .min ? w < scores[t] : w > scores[t]
                         if !reached[t] || better { scores[t] = w }

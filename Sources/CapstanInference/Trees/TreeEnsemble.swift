@@ -7,8 +7,8 @@
 /// doubles; loaders whose runtime compares in float32 round the feature values first
 /// (see ``featurePrecision``), which makes the comparisons exact either way.
 struct TreeEnsemble: Sendable {
-    /// One node. For a leaf, `trueChild` and `falseChild` are the start and count of its
-    /// entries in `leafTargets`/`leafWeights`.
+    /// One node. A leaf's children are the leaf itself, so a walk can take a step from every
+    /// node alike and simply stays put once it arrives; its weights are in ``leafEntries``.
     struct Node: Sendable {
         var threshold: Double
         var feature: Int32
@@ -57,8 +57,17 @@ struct TreeEnsemble: Sendable {
         case float64
     }
 
+    /// Where a leaf's (target, weight) pairs are in `leafTargets`/`leafWeights`.
+    struct LeafEntries: Sendable {
+        var start: Int32
+        var count: Int32
+    }
+
     let nodes: [Node]
     let roots: [Int32]
+    /// Indexed like `nodes`; meaningful for leaves only. Kept apart from the nodes so the
+    /// split data a walk reads stays compact.
+    let leafEntries: [LeafEntries]
     let leafTargets: [Int32]
     let leafWeights: [Double]
     /// Value sets for `member` and `truncatedMember` tests.
@@ -69,14 +78,17 @@ struct TreeEnsemble: Sendable {
     /// How many features a row must have (one more than the highest index used).
     let featureCount: Int
     let targetCount: Int
-    /// The one test every split uses, when they all use the same plain comparison; lets the
-    /// evaluator run a loop without the general case's branches.
-    let uniformTest: Test?
+    /// The plain trees, laid out for the fast walk.
+    let paired: PairedTrees
+    /// Roots of the other trees (categorical splits, zero-as-missing, DAGs), which take the
+    /// general walk.
+    let unpairedRoots: [Int32]
 
-    init(nodes: [Node], roots: [Int32], leafTargets: [Int32], leafWeights: [Double], categorySets: [Set<Double>] = [], categoryBitsets: [[UInt64]] = [],
+    init(nodes: [Node], roots: [Int32], leafEntries: [LeafEntries], leafTargets: [Int32], leafWeights: [Double], categorySets: [Set<Double>] = [], categoryBitsets: [[UInt64]] = [],
                 featurePrecision: FeaturePrecision, featureCount: Int, targetCount: Int) {
         self.nodes = nodes
         self.roots = roots
+        self.leafEntries = leafEntries
         self.leafTargets = leafTargets
         self.leafWeights = leafWeights
         self.categorySets = categorySets
@@ -84,11 +96,17 @@ struct TreeEnsemble: Sendable {
         self.featurePrecision = featurePrecision
         self.featureCount = featureCount
         self.targetCount = targetCount
-        let splits = nodes.filter { $0.test != .leaf }
-        let plain = splits.allSatisfy { $0.flags.subtracting(.missingGoesTrue).isEmpty }
-        let tests = Set(splits.map(\.test))
-        uniformTest = plain && tests.count == 1 && [.lessOrEqual, .less].contains(tests.first!) ? tests.first : nil
+        let (laidOut, others) = PairedTrees.build(nodes: nodes, roots: roots, leafEntries: leafEntries)
+        paired = laidOut
+        unpairedRoots = others.map { roots[$0] }
     }
 
     var treeCount: Int { roots.count }
+
+    /// The positions of a leaf's pairs in `leafTargets`/`leafWeights`.
+    @inline(__always)
+    func entries(ofLeaf index: Int) -> Range<Int> {
+        let leaf = leafEntries[index]
+        return Int(leaf.start)..<Int(leaf.start + leaf.count)
+    }
 }

@@ -14,6 +14,7 @@ struct TreeEnsembleBuilder {
     let targetCount: Int
     private(set) var nodes: [TreeEnsemble.Node] = []
     private(set) var roots: [Int32] = []
+    private var leafEntries: [TreeEnsemble.LeafEntries] = []
     private var leafTargets: [Int32] = []
     private var leafWeights: [Double] = []
     var categorySets: [Set<Double>] = []
@@ -50,12 +51,14 @@ struct TreeEnsembleBuilder {
                 maxFeature = Swift.max(maxFeature, feature)
                 nodes.append(TreeEnsemble.Node(threshold: threshold, feature: Int32(feature), trueChild: Int32(base + t),
                                                falseChild: Int32(base + f), test: test, flags: flags))
+                leafEntries.append(TreeEnsemble.LeafEntries(start: 0, count: 0))
             case .leaf(let weights):
                 for (target, _) in weights where target < 0 || Int(target) >= targetCount {
                     throw InferenceError.invalidModel("a leaf weights target \(target) of \(targetCount)")
                 }
-                nodes.append(TreeEnsemble.Node(threshold: 0, feature: 0, trueChild: Int32(leafTargets.count),
-                                               falseChild: Int32(weights.count), test: .leaf, flags: []))
+                let own = Int32(nodes.count)
+                nodes.append(TreeEnsemble.Node(threshold: 0, feature: 0, trueChild: own, falseChild: own, test: .leaf, flags: []))
+                leafEntries.append(TreeEnsemble.LeafEntries(start: Int32(leafTargets.count), count: Int32(weights.count)))
                 leafTargets += weights.map(\.0)
                 leafWeights += weights.map(\.1)
             }
@@ -85,7 +88,8 @@ struct TreeEnsembleBuilder {
 
     func build(minimumFeatures: Int = 0) throws -> TreeEnsemble {
         guard nodes.count < Int(Int32.max) else { throw InferenceError.unsupported("more than 2^31 tree nodes") }
-        return TreeEnsemble(nodes: nodes, roots: roots, leafTargets: leafTargets, leafWeights: leafWeights,
+        guard leafTargets.count < Int(Int32.max) else { throw InferenceError.unsupported("more than 2^31 leaf weights") }
+        return TreeEnsemble(nodes: nodes, roots: roots, leafEntries: leafEntries, leafTargets: leafTargets, leafWeights: leafWeights,
                             categorySets: categorySets, categoryBitsets: categoryBitsets, featurePrecision: featurePrecision,
                             featureCount: Swift.max(minimumFeatures, maxFeature + 1), targetCount: targetCount)
     }
