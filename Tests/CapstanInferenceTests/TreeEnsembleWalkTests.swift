@@ -4,7 +4,8 @@ import Testing
 /// The two tree walks (the fixed-depth one over ``PairedTrees`` and the general one)
 /// against a plain recursive evaluation of the split rules, on random forests full of
 /// the awkward cases: `<` and `<=` at ±∞ and NaN thresholds, missing values either way,
-/// zero-as-missing, values exactly on a threshold, shared subtrees.
+/// zero-as-missing, values exactly on a threshold, category sets of one and two words,
+/// shared subtrees.
 @Suite struct TreeEnsembleWalkTests {
     typealias Node = TreeEnsembleBuilder.Node
 
@@ -21,6 +22,10 @@ import Testing
         case .less: return x < threshold
         case .greaterOrEqual: return x >= threshold
         case .equal: return x == threshold
+        case .truncatedMember:
+            guard x > -1, x < 9.2e18 else { return false }
+            let words = Self.categorySets[Int(threshold)], category = Int(x)
+            return category / 64 < words.count && (words[category / 64] >> UInt64(category % 64)) & 1 == 1
         default: fatalError("not generated")
         }
     }
@@ -34,7 +39,9 @@ import Testing
         }
     }
 
-    static let values: [Double] = [-.infinity, -1, -0.5, 0, 0.25, 0.5, 1, .infinity, .nan]
+    static let values: [Double] = [-.infinity, -1, -0.5, 0, 0.25, 0.5, 1, 3, 63, 64, 65.5, .infinity, .nan]
+    /// Category sets for `truncatedMember` splits: {0, 1, 3}, {}, {0…63} and {0…63, 64, 65}.
+    static let categorySets: [[UInt64]] = [[0b1011], [0], [.max], [.max, 0b11]]
 
     /// A random tree of up to `depth` levels; nodes are appended to `nodes`, children after
     /// their parent. `plainOnly` keeps to the splits the paired walk takes.
@@ -45,12 +52,14 @@ import Testing
             nodes.append(.leaf((0..<count).map { _ in (Int32(random.next() % UInt64(targets)), Double(random.next() % 1000) / 100 - 5) }))
             return index
         }
-        let tests: [TreeEnsemble.Test] = plainOnly ? [.lessOrEqual, .less] : [.lessOrEqual, .less, .greaterOrEqual, .equal]
+        let tests: [TreeEnsemble.Test] = plainOnly ? [.lessOrEqual, .less]
+            : [.lessOrEqual, .less, .greaterOrEqual, .equal, .truncatedMember]
         let flagChoices: [TreeEnsemble.Flags] = plainOnly ? [[], .missingGoesTrue]
             : [[], .missingGoesTrue, [.missingIsZero, .zeroIsMissing], [.missingIsZero, .zeroIsMissing, .missingGoesTrue]]
         let test = tests[Int(random.next() % UInt64(tests.count))]
         let flags = flagChoices[Int(random.next() % UInt64(flagChoices.count))]
-        let threshold = Self.values[Int(random.next() % UInt64(Self.values.count))]
+        let threshold = test == .truncatedMember ? Double(random.next() % UInt64(Self.categorySets.count))
+            : Self.values[Int(random.next() % UInt64(Self.values.count))]
         let feature = Int(random.next() % UInt64(features))
         nodes.append(.leaf([]))  // placeholder until the children exist
         let t = randomTree(depth: depth - 1, plainOnly: plainOnly, targets: targets, features: features, random: &random, into: &nodes)
@@ -64,6 +73,7 @@ import Testing
         var random = SplitMix64(seed: UInt64(seed))
         let targets = 3, features = 4
         var builder = TreeEnsembleBuilder(featurePrecision: .float64, targetCount: targets)
+        builder.categoryBitsets = Self.categorySets
         var trees: [[Node]] = []
         for tree in 0..<23 {
             var nodes: [Node] = []
