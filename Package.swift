@@ -19,6 +19,7 @@ let package = Package(
         .package(url: "https://github.com/vapor/postgres-kit.git", from: "2.17.0"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
     ],
     targets: [
         // The system SQLite library (Debian: libsqlite3-dev), called directly for speed.
@@ -36,6 +37,9 @@ let package = Package(
             dependencies: ["CMatrixKernels"],
             swiftSettings: swiftSettings
         ),
+        // A JSON value, parser and writer with exact integers, shared by the HTTP edge and
+        // the domain (deployment specs arrive as JSON).
+        .target(name: "CapstanJSON", swiftSettings: swiftSettings),
         // storage: SQL schema, migrations, one store per aggregate, artifact stores.
         .target(
             name: "CapstanStorage",
@@ -59,11 +63,21 @@ let package = Package(
             dependencies: ["CapstanStorage"],
             swiftSettings: swiftSettings
         ),
-        // edge: the MLflow REST protocol and operational routes on Hummingbird.
+        // domain: deployments, revisions, traffic splitting, model loading for serving.
+        .target(
+            name: "CapstanServing",
+            dependencies: [
+                "CapstanJSON", "CapstanStorage", "CapstanRegistry", "CapstanInference",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Yams", package: "Yams"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // edge: the MLflow REST protocol, the inference protocols and operational routes on Hummingbird.
         .target(
             name: "CapstanHTTP",
             dependencies: [
-                "CapstanStorage", "CapstanTracking", "CapstanRegistry",
+                "CapstanJSON", "CapstanStorage", "CapstanTracking", "CapstanRegistry", "CapstanServing", "CapstanInference",
                 .product(name: "Hummingbird", package: "hummingbird"),
             ],
             swiftSettings: swiftSettings
@@ -72,8 +86,10 @@ let package = Package(
         .executableTarget(
             name: "capstan",
             dependencies: [
-                "CapstanStorage", "CapstanTracking", "CapstanRegistry", "CapstanHTTP", "CapstanInference",
+                "CapstanJSON", "CapstanStorage", "CapstanTracking", "CapstanRegistry", "CapstanServing", "CapstanHTTP",
+                "CapstanInference",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Yams", package: "Yams"),
                 .product(name: "Hummingbird", package: "hummingbird"),
             ],
             swiftSettings: swiftSettings
@@ -95,9 +111,14 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "CapstanServingTests",
+            dependencies: ["CapstanServing"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "CapstanHTTPTests",
             dependencies: [
-                "CapstanHTTP",
+                "CapstanHTTP", "CapstanServing",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: swiftSettings

@@ -1,4 +1,5 @@
 import CapstanRegistry
+import CapstanServing
 import CapstanStorage
 import CapstanTracking
 import Hummingbird
@@ -10,16 +11,22 @@ public struct ServerServices: Sendable {
     public let tracking: TrackingService
     public let registry: RegistryService
     public let artifacts: any ArtifactStore
+    public let deployments: DeploymentService
+    public let gateway: GatewaySettings
 
-    public init(database: Database, tracking: TrackingService, registry: RegistryService, artifacts: any ArtifactStore) {
+    public init(database: Database, tracking: TrackingService, registry: RegistryService, artifacts: any ArtifactStore,
+                deployments: DeploymentService, gateway: GatewaySettings = GatewaySettings()) {
         self.database = database
         self.tracking = tracking
         self.registry = registry
         self.artifacts = artifacts
+        self.deployments = deployments
+        self.gateway = gateway
     }
 }
 
-/// Builds Capstan's router: the MLflow REST API, the artifact proxy and operational routes.
+/// Builds Capstan's router: the MLflow REST API, the artifact proxy, deployments and their
+/// inference protocols (Open Inference Protocol v2, MLflow scoring), and operational routes.
 public enum CapstanServer {
     /// The version of Capstan itself.
     public static let version = "0.1.0"
@@ -37,6 +44,9 @@ public enum CapstanServer {
         RegistryRoutes<Context>(registry: services.registry).register(api)
         ArtifactRoutes<Context>(artifacts: services.artifacts, tracking: services.tracking, logger: logger)
             .register(on: router, api: api)
+        DeploymentRoutes<Context>(deployments: services.deployments, logger: logger).register(on: router)
+        OpenInferenceRoutes<Context>(deployments: services.deployments, gateway: services.gateway, logger: logger).register(on: router)
+        ScoringRoutes<Context>(deployments: services.deployments, gateway: services.gateway, logger: logger).register(on: router)
         OperationalRoutes<Context>(database: services.database, mlflowVersion: mlflowCompatibleVersion, capstanVersion: version)
             .register(on: router)
         return router

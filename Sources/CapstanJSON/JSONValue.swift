@@ -33,7 +33,7 @@ public enum JSONValue: Sendable, Equatable {
     }
 
     /// The value's JSON type in Python's words, for MLflow's "Value was of type" hints.
-    var pythonTypeName: String {
+    public var pythonTypeName: String {
         switch self {
         case .null: "NoneType"
         case .bool: "bool"

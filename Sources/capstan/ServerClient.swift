@@ -3,7 +3,8 @@ import Foundation
 import FoundationNetworking
 #endif
 
-/// A minimal MLflow REST client for the CLI's commands against a running server.
+/// A minimal client for the CLI's commands against a running server: the MLflow REST API
+/// and Capstan's own `/api/capstan/v1`.
 struct ServerClient {
     let baseURL: URL
 
@@ -35,6 +36,17 @@ struct ServerClient {
         return try await send(URLRequest(url: components.url!))
     }
 
+    /// Calls `/api/capstan/v1/<path>` with an optional JSON body; returns the JSON object.
+    func capstan(_ method: String, _ path: String, body: Data? = nil) async throws -> [String: Any] {
+        var request = URLRequest(url: baseURL.appendingPathComponent("api/capstan/v1/" + path))
+        request.httpMethod = method
+        if let body {
+            request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+            request.httpBody = body
+        }
+        return try await send(request)
+    }
+
     private func send(_ request: URLRequest) async throws -> [String: Any] {
         let data: Data
         let response: URLResponse
@@ -45,8 +57,10 @@ struct ServerClient {
         }
         let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] ?? [:]
         if let http = response as? HTTPURLResponse, !(200..<300).contains(http.statusCode) {
-            let code = object["error_code"] as? String ?? "HTTP \(http.statusCode)"
-            let message = object["message"] as? String ?? String(decoding: data, as: UTF8.self)
+            // MLflow's `{"error_code", "message"}` or Capstan's `{"error": {"code", "message"}}`.
+            let nested = object["error"] as? [String: Any]
+            let code = object["error_code"] as? String ?? nested?["code"] as? String ?? "HTTP \(http.statusCode)"
+            let message = object["message"] as? String ?? nested?["message"] as? String ?? String(decoding: data, as: UTF8.self)
             throw Failure(description: "\(code): \(message)")
         }
         return object

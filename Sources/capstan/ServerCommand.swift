@@ -1,6 +1,7 @@
 import ArgumentParser
 import CapstanHTTP
 import CapstanRegistry
+import CapstanServing
 import CapstanStorage
 import CapstanTracking
 import Foundation
@@ -66,12 +67,16 @@ struct ServerCommand: AsyncParsableCommand {
         logger.info("Opening \(location)")
         let db = try await Database.open(location, logger: logger)
         let tracking = TrackingService(database: db, artifactRoot: "mlflow-artifacts:/")
+        let registry = RegistryService(database: db)
+        let artifactStore = try LocalArtifactStore(root: artifactRoot)
+        let deployments = DeploymentService(database: db, registry: registry, artifacts: artifactStore, logger: logger)
         let services = ServerServices(
-            database: db, tracking: tracking, registry: RegistryService(database: db),
-            artifacts: try LocalArtifactStore(root: artifactRoot)
+            database: db, tracking: tracking, registry: registry, artifacts: artifactStore, deployments: deployments
         )
         do {
             try await tracking.prepare()
+            // Every deployment's active revision loads before the first request is taken.
+            try await deployments.restore()
             let app = Application(
                 router: CapstanServer.router(services, logger: logger),
                 configuration: .init(address: .hostname(host, port: port), serverName: "capstan"),

@@ -1,3 +1,4 @@
+import CapstanJSON
 import Testing
 @testable import CapstanHTTP
 

@@ -1,4 +1,6 @@
+import CapstanJSON
 import CapstanRegistry
+import CapstanServing
 import CapstanStorage
 import CapstanTracking
 import Foundation
@@ -18,9 +20,11 @@ func withServer<T: Sendable>(_ body: @Sendable (TestClient) async throws -> T) a
     let database = try await Database.open(.sqlite(path: directory.appendingPathComponent("capstan.db").path), logger: logger)
     let tracking = TrackingService(database: database, artifactRoot: "mlflow-artifacts:/")
     try await tracking.prepare()
+    let registry = RegistryService(database: database)
+    let artifacts = try LocalArtifactStore(root: directory.appendingPathComponent("artifacts"))
     let services = ServerServices(
-        database: database, tracking: tracking, registry: RegistryService(database: database),
-        artifacts: try LocalArtifactStore(root: directory.appendingPathComponent("artifacts"))
+        database: database, tracking: tracking, registry: registry, artifacts: artifacts,
+        deployments: DeploymentService(database: database, registry: registry, artifacts: artifacts, logger: logger)
     )
     let app = Application(router: CapstanServer.router(services, logger: logger), logger: logger)
     do {
@@ -54,6 +58,12 @@ struct TestClient: Sendable {
             uri: uri, method: method, headers: body == nil ? [:] : [.contentType: "application/json"],
             body: body.map { ByteBuffer(string: $0) }
         )
+        return Reply(status: response.status, headers: response.headers, body: response.body)
+    }
+
+    /// Any request, with the headers given and nothing added.
+    func raw(_ method: HTTPRequest.Method, _ uri: String, headers: HTTPFields = [:], body: [UInt8]? = nil) async throws -> Reply {
+        let response = try await client.executeRequest(uri: uri, method: method, headers: headers, body: body.map { ByteBuffer(bytes: $0) })
         return Reply(status: response.status, headers: response.headers, body: response.body)
     }
 

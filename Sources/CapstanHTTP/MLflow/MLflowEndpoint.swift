@@ -1,3 +1,4 @@
+import CapstanJSON
 import Hummingbird
 import Logging
 import NIOCore

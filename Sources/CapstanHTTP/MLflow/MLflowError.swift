@@ -1,3 +1,4 @@
+import CapstanJSON
 import CapstanRegistry
 import CapstanStorage
 import CapstanTracking

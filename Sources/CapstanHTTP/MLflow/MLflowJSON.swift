@@ -1,3 +1,4 @@
+import CapstanJSON
 import CapstanStorage
 
 /// The JSON shapes of MLflow's protobuf messages (`service.proto`, `model_registry.proto`),

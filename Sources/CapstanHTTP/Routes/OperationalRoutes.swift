@@ -1,3 +1,4 @@
+import CapstanJSON
 import CapstanStorage
 import HTTPTypes
 import Hummingbird

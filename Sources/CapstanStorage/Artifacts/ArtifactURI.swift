@@ -1,10 +1,8 @@
-import CapstanStorage
-
 /// Maps `mlflow-artifacts:` URIs, which the server hands out, onto paths in its artifact store.
-enum ArtifactURI {
+public enum ArtifactURI {
     /// The store path of `uri` (`mlflow-artifacts:/1/abc/artifacts` → `1/abc/artifacts`), or
     /// nil when the URI points somewhere the server does not serve.
-    static func path(of uri: String) throws -> ArtifactPath? {
+    public static func path(of uri: String) throws -> ArtifactPath? {
         for prefix in ["mlflow-artifacts:", "mlflow-artifacts://"] where uri.hasPrefix(prefix) {
             var rest = Substring(uri.dropFirst(prefix.count))
             if prefix == "mlflow-artifacts://" {

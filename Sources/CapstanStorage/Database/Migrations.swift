@@ -3,6 +3,7 @@ enum Migrations {
     static let all: [Migration] = [
         trackingTables,
         registryTables,
+        deploymentTables,
     ]
 
     static let trackingTables = Migration(name: "0001_tracking_tables", statements: [
@@ -196,6 +197,41 @@ enum Migrations {
             key {text} NOT NULL,
             value {text} NOT NULL,
             PRIMARY KEY (name, version, key))
+        """,
+    ])
+
+    static let deploymentTables = Migration(name: "0003_deployment_tables", statements: [
+        """
+        CREATE TABLE deployments (
+            name {text} PRIMARY KEY,
+            active_revision BIGINT,
+            creation_time BIGINT NOT NULL,
+            last_update_time BIGINT NOT NULL)
+        """,
+        // spec: the policy as applied (JSON); resolved: the model versions it named, aliases
+        // resolved when the revision was made (JSON).
+        """
+        CREATE TABLE deployment_revisions (
+            deployment {text} NOT NULL,
+            revision BIGINT NOT NULL,
+            spec {text} NOT NULL,
+            resolved {text} NOT NULL,
+            state {text} NOT NULL,
+            message {text},
+            creation_time BIGINT NOT NULL,
+            PRIMARY KEY (deployment, revision))
+        """,
+        // Everything that happened to a deployment, with the numbers behind each decision.
+        """
+        CREATE TABLE deployment_events (
+            deployment {text} NOT NULL,
+            sequence BIGINT NOT NULL,
+            revision BIGINT,
+            kind {text} NOT NULL,
+            message {text} NOT NULL,
+            details {text},
+            time BIGINT NOT NULL,
+            PRIMARY KEY (deployment, sequence))
         """,
     ])
 }

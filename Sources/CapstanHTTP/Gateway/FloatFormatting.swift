@@ -1,0 +1,7 @@
+/// A float32 as the double with the same shortest decimal form (0.2070735, not
+/// 0.20707350969314575): JSON readers show what the model computed, and reading it back as
+/// float32 gives the same value.
+func shortest(_ value: Float) -> Double {
+    guard value.isFinite else { return Double(value) }
+    return Double(value.description) ?? Double(value)
+}

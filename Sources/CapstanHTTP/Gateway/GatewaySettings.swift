@@ -1,0 +1,48 @@
+import CapstanInference
+import CapstanServing
+import Foundation
+import HTTPTypes
+import Hummingbird
+
+/// What every prediction route shares: the body size limit, request ids, and the headers
+/// that tell a caller who answered.
+public struct GatewaySettings: Sendable {
+    /// Bodies above this get 413.
+    public var maxRequestBytes: Int
+
+    public init(maxRequestBytes: Int = 32 << 20) {
+        self.maxRequestBytes = maxRequestBytes
+    }
+
+    static let requestIdHeader = HTTPField.Name("X-Request-Id")!
+    static let variantHeader = HTTPField.Name("X-Capstan-Variant")!
+    static let revisionHeader = HTTPField.Name("X-Capstan-Revision")!
+
+    /// The id a prediction is logged and answered under: the caller's (a protocol id or an
+    /// `X-Request-Id` header) when it gives a usable one, else a new UUID.
+    func requestId(given: String?, request: Request) -> String {
+        for candidate in [given, request.headers[Self.requestIdHeader]] {
+            if let candidate, !candidate.isEmpty, candidate.utf8.count <= 128,
+               candidate.unicodeScalars.allSatisfy({ $0.isASCII && $0.value >= 0x20 && $0.value < 0x7f }) {
+                return candidate
+            }
+        }
+        return UUID().uuidString.lowercased()
+    }
+
+    func tag(_ response: inout Response, _ result: PredictionResult) {
+        response.headers[Self.requestIdHeader] = result.requestId
+        response.headers[Self.variantHeader] = result.variant.name
+        response.headers[Self.revisionHeader] = String(result.revision.revision)
+    }
+
+    /// A column's first value as text, for a sticky key taken from the request's data.
+    static func firstValue(_ column: FeatureFrame.Column) -> String? {
+        switch column {
+        case .float32(let v): v.first.map { String($0) }
+        case .float64(let v): v.first.map { String($0) }
+        case .int64(let v): v.first.map { String($0) }
+        case .string(let v): v.first
+        }
+    }
+}

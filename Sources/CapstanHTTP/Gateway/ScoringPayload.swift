@@ -1,0 +1,162 @@
+import CapstanInference
+import CapstanJSON
+import CapstanServing
+
+/// The request bodies MLflow's scoring server takes on `/invocations`, read into a frame.
+///
+/// JSON holds exactly one of `dataframe_split`, `dataframe_records`, `instances` or
+/// `inputs` (plus optional `params`, which Capstan's models do not take). Rows given as
+/// lists, without column names, become columns `0 … F-1`; a model with one [N, F] input
+/// takes them in order, as MLflow's ONNX flavor fills its tensor from a DataFrame.
+enum ScoringPayload {
+    static let formats = ["dataframe_split", "dataframe_records", "instances", "inputs"]
+
+    static func frame(json: JSONValue) throws -> FeatureFrame {
+        guard case .object(let members) = json else {
+            if case .array = json {
+                throw ScoringError.badRequest(
+                    "Received a list; the scoring protocol since MLflow 2.0 wants an object with one of the keys \(formats.joined(separator: ", ")).")
+            }
+            throw ScoringError.badRequest("The body must be a JSON object with one of the keys \(formats.joined(separator: ", ")).")
+        }
+        let present = members.map(\.0).filter(formats.contains)
+        guard present.count == 1, let format = present.first, let payload = json[format] else {
+            throw ScoringError.badRequest(
+                "The body must hold exactly one of \(formats.joined(separator: ", ")); it has \(present.isEmpty ? "none" : present.joined(separator: ", ")).")
+        }
+        if let unknown = members.map(\.0).first(where: { $0 != format && $0 != "params" }) {
+            throw ScoringError.badRequest("Unknown key '\(unknown)' next to \(format).")
+        }
+        switch format {
+        case "dataframe_split":
+            guard case .array(let columns)? = payload["columns"], case .array(let data)? = payload["data"] else {
+                throw ScoringError.badRequest("dataframe_split needs \"columns\" (a list of names) and \"data\" (a list of rows).")
+            }
+            let names = try columns.map { value -> String in
+                guard case .string(let name) = value else { throw ScoringError.badRequest("dataframe_split columns must be strings.") }
+                return name
+            }
+            return try rowsFrame(names: names, rows: data, format: format)
+        case "dataframe_records":
+            return try recordsFrame(payload, format: format)
+        default:
+            // `instances` (rows) and `inputs` (rows, or columns by name).
+            if case .object(let columns) = payload, format == "inputs" {
+                return try build(columns.map { name, values in (name, try flatColumn(values, name: name)) })
+            }
+            guard case .array(let rows) = payload else {
+                throw ScoringError.badRequest("\(format) must be a list of rows\(format == "inputs" ? " or an object of columns" : "").")
+            }
+            if case .object? = rows.first { return try recordsFrame(payload, format: format) }
+            if let first = rows.first, case .array(let firstRow) = first {
+                return try rowsFrame(names: (0..<firstRow.count).map(String.init), rows: rows, format: format)
+            }
+            return try build([("0", try column(rows, name: "0"))])
+        }
+    }
+
+    private static func rowsFrame(names: [String], rows: [JSONValue], format: String) throws -> FeatureFrame {
+        var values = [[JSONValue]](repeating: [], count: names.count)
+        for (index, row) in rows.enumerated() {
+            guard case .array(let fields) = row, fields.count == names.count else {
+                throw ScoringError.badRequest("\(format) row \(index) must be a list of \(names.count) values.")
+            }
+            for (c, field) in fields.enumerated() { values[c].append(field) }
+        }
+        return try build(try zip(names, values).map { ($0, try column($1, name: $0)) })
+    }
+
+    private static func recordsFrame(_ payload: JSONValue, format: String) throws -> FeatureFrame {
+        guard case .array(let rows) = payload else { throw ScoringError.badRequest("\(format) must be a list of objects.") }
+        var names: [String] = []
+        for (index, row) in rows.enumerated() {
+            guard case .object(let fields) = row else { throw ScoringError.badRequest("\(format) row \(index) must be an object.") }
+            for (name, _) in fields where !names.contains(name) { names.append(name) }
+        }
+        return try build(try names.map { name in (name, try column(rows.map { $0[name] ?? .null }, name: name)) })
+    }
+
+    /// One column from `inputs: {name: values}`: a list of scalars, or of single-value lists.
+    private static func flatColumn(_ value: JSONValue, name: String) throws -> FeatureFrame.Column {
+        guard case .array(let items) = value else { throw ScoringError.badRequest("inputs.\(name) must be a list.") }
+        return try column(items.map { item in
+            if case .array(let inner) = item, inner.count == 1 { return inner[0] }
+            return item
+        }, name: name)
+    }
+
+    /// Values of one column, typed as `FeatureFrame(jsonRows:)` types them: all whole numbers
+    /// → int64, numbers → float64, strings → string; null is missing.
+    static func column(_ values: [JSONValue], name: String) throws -> FeatureFrame.Column {
+        var isText = false, isNumber = false, isWhole = true
+        for value in values {
+            switch value {
+            case .string: isText = true
+            case .int, .bool: isNumber = true
+            case .double: isNumber = true; isWhole = false
+            case .null: isWhole = false
+            default: throw ScoringError.badRequest("Column '\(name)' holds a nested list or object; give one value per row.")
+            }
+        }
+        if isText && isNumber { throw ScoringError.badRequest("Column '\(name)' mixes strings and numbers.") }
+        if isText {
+            return .string(values.map { if case .string(let s) = $0 { s } else { "" } })
+        }
+        if isWhole {
+            return .int64(values.map { value in
+                switch value {
+                case .int(let i): i
+                case .bool(let b): b ? 1 : 0
+                default: 0
+                }
+            })
+        }
+        return .float64(values.map { value in
+            switch value {
+            case .int(let i): Double(i)
+            case .double(let d): d
+            case .bool(let b): b ? 1 : 0
+            default: .nan
+            }
+        })
+    }
+
+    private static func build(_ columns: [(String, FeatureFrame.Column)]) throws -> FeatureFrame {
+        do {
+            return try FeatureFrame(columns.map { (name: $0.0, column: $0.1) })
+        } catch {
+            throw ScoringError.badRequest("\(error)")
+        }
+    }
+
+    /// `{"predictions": [...]}`: one object per row, each output a value ([N]) or a list ([N, K]).
+    static func predictions(_ outputs: FeatureFrame) -> JSONValue {
+        let tensors = TensorFrames.tensors(from: outputs)
+        let rows = outputs.rowCount
+        var records: [JSONValue] = []
+        records.reserveCapacity(rows)
+        for r in 0..<rows {
+            records.append(.object(tensors.map { tensor in
+                let width = tensor.shape.count == 2 ? tensor.shape[1] : 1
+                let cells = (0..<width).map { value(tensor.values, r * width + $0) }
+                return (tensor.name, tensor.shape.count == 2 ? .array(cells) : cells[0])
+            }))
+        }
+        return .object([("predictions", .array(records))])
+    }
+
+    private static func value(_ column: FeatureFrame.Column, _ index: Int) -> JSONValue {
+        switch column {
+        case .float32(let v): v[index].isNaN ? .null : .double(shortest(v[index]))
+        case .float64(let v): v[index].isNaN ? .null : .double(v[index])
+        case .int64(let v): .int(v[index])
+        case .string(let v): .string(v[index])
+        }
+    }
+}
+
+/// MLflow scoring errors: `{"error_code", "message"}` with MLflow's status.
+enum ScoringError: Error {
+    case badRequest(String)
+    case unsupportedMediaType(String)
+}

@@ -1,0 +1,90 @@
+import CapstanInference
+import CapstanJSON
+import CapstanServing
+import HTTPTypes
+import Hummingbird
+import Logging
+import NIOCore
+
+/// MLflow's scoring protocol per deployment: `POST /deployments/{name}/invocations` with
+/// a JSON body (`dataframe_split`, `dataframe_records`, `instances`, `inputs`) or CSV,
+/// answered with `{"predictions": …}`, so `mlflow models serve` callers keep working.
+struct ScoringRoutes<Context: RequestContext> {
+    let deployments: DeploymentService
+    let gateway: GatewaySettings
+    let logger: Logger
+
+    func register(on router: Router<Context>) {
+        let deployments = self.deployments, gateway = self.gateway, logger = self.logger
+        router.post("/deployments/:name/invocations") { request, context in
+            do {
+                let name = try context.parameters.require("name")
+                let frame = try await Self.frame(request, context: context, gateway: gateway)
+                let key = Self.stickyKey(deployments.liveRevision(name)?.spec.sticky, request: request, frame: frame)
+                let result = try await deployments.predict(name, frame: frame, key: key,
+                                                           requestId: gateway.requestId(given: nil, request: request))
+                var response = jsonResponse(ScoringPayload.predictions(result.outputs))
+                gateway.tag(&response, result)
+                return response
+            } catch {
+                return Self.errorResponse(error, request: request, logger: logger)
+            }
+        }
+    }
+
+    static func frame(_ request: Request, context: Context, gateway: GatewaySettings) async throws -> FeatureFrame {
+        let contentType = request.headers[.contentType] ?? "application/json"
+        let parts = contentType.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+        for parameter in parts.dropFirst() where parameter != "charset=utf-8" {
+            throw ScoringError.unsupportedMediaType("Content-Type parameter '\(parameter)' is not supported; send charset=utf-8 or none.")
+        }
+        let body = try await request.body.collect(upTo: gateway.maxRequestBytes)
+        switch parts.first ?? "" {
+        case "application/json":
+            let json: JSONValue
+            do {
+                json = try JSONParser.parse(body.readableBytesView)
+            } catch {
+                throw ScoringError.badRequest("The body is not valid JSON: \(error)")
+            }
+            return try ScoringPayload.frame(json: json)
+        case "text/csv", "application/csv":
+            do {
+                return try FeatureFrame(csv: String(buffer: body), source: "the CSV body")
+            } catch {
+                throw ScoringError.badRequest("\(error)")
+            }
+        default:
+            throw ScoringError.unsupportedMediaType(
+                "Content-Type '\(contentType)' is not supported; send application/json or text/csv.")
+        }
+    }
+
+    static func stickyKey(_ sticky: DeploymentSpec.Stickiness?, request: Request, frame: FeatureFrame) -> String? {
+        guard let sticky else { return nil }
+        if let header = sticky.header, let name = HTTPField.Name(header) { return request.headers[name] }
+        return sticky.field.flatMap(frame.column(named:)).flatMap(GatewaySettings.firstValue)
+    }
+
+    static func errorResponse(_ error: any Error, request: Request, logger: Logger) -> Response {
+        let (status, code, message): (HTTPResponse.Status, String, String)
+        switch error {
+        case ScoringError.badRequest(let m): (status, code, message) = (.badRequest, "BAD_REQUEST", m)
+        case ScoringError.unsupportedMediaType(let m):
+            return Response(status: .unsupportedMediaType, headers: [.contentType: "text/plain; charset=utf-8"],
+                            body: ResponseBody(byteBuffer: ByteBuffer(string: m)))
+        default:
+            let apiError = CapstanAPIError(error)
+            let mlflowCode = switch apiError.status.code {
+            case 400: "INVALID_PARAMETER_VALUE"
+            case 404: "RESOURCE_DOES_NOT_EXIST"
+            case 413: "BAD_REQUEST"
+            case 503: "TEMPORARILY_UNAVAILABLE"
+            default: "INTERNAL_ERROR"
+            }
+            (status, code, message) = (apiError.status, mlflowCode, apiError.message)
+        }
+        if status.code >= 500 { logger.error("\(request.method) \(request.uri.path) failed: \(String(reflecting: error))") }
+        return jsonResponse(.object([("error_code", .string(code)), ("message", .string(message))]), status: status)
+    }
+}

@@ -1,0 +1,212 @@
+import CapstanJSON
+import CapstanRegistry
+import CapstanStorage
+import Foundation
+import Logging
+import Synchronization
+
+/// Deployments: applying a spec makes a revision, loads its models, and switches traffic to
+/// it only once every model has loaded and warmed up (blue-green). A revision that fails to
+/// load is recorded as failed and the previous one keeps serving. Rollback re-activates an
+/// earlier revision in one switch.
+public final class DeploymentService: Sendable {
+    public let store: DeploymentStore
+    let registry: RegistryService
+    public let cache: ModelCache
+    let logger: Logger
+    /// What takes traffic now, by deployment name. Read on every request, so a lock held for
+    /// a dictionary lookup, not an actor hop.
+    private let live = Mutex<[String: LiveRevision]>([:])
+    private let changes = SerialQueue()
+
+    public init(database: Database, registry: RegistryService, artifacts: any ArtifactStore, logger: Logger) {
+        self.store = DeploymentStore(database: database)
+        self.registry = registry
+        self.cache = ModelCache(loader: ModelArtifactLoader(artifacts: artifacts))
+        self.logger = logger
+    }
+
+    /// The revision serving `name`, if it has one.
+    public func liveRevision(_ name: String) -> LiveRevision? {
+        live.withLock { $0[name] }
+    }
+
+    /// Applies a spec. Returns the new active revision, or the active one unchanged when the
+    /// spec and the versions it resolves to are the same as it has (applying is idempotent).
+    ///
+    /// - Throws: ``ServingError/modelLoadFailed(_:)`` (the revision is recorded as failed;
+    ///   nothing changes for traffic) or ``ServingError/notFound(_:)`` for an unknown model.
+    public func apply(_ spec: DeploymentSpec) async throws -> DeploymentRevisionRecord {
+        try await changes.run { [self] in
+            let resolved: ResolvedRevision
+            let loaded: [String: LoadedModel]
+            do {
+                resolved = try await resolve(spec)
+                if let current = liveRevision(spec.name), current.spec == spec,
+                   let record = try? await store.revision(deployment: spec.name, revision: current.revision),
+                   (try? Self.decodeResolved(record.resolved)) == resolved {
+                    return record
+                }
+                loaded = try await load(resolved)
+            } catch {
+                let message = "\(error)"
+                let record = try await store.addRevision(
+                    deployment: spec.name, spec: try Self.encode(spec), resolved: try Self.encode(ResolvedRevision(variants: [], shadows: [])),
+                    state: .failed, message: message)
+                logger.warning("Deployment \(spec.name) revision \(record.revision) failed: \(message)")
+                throw ServingError.wrapLoad(error, revision: record.revision)
+            }
+            let record = try await store.addRevision(
+                deployment: spec.name, spec: try Self.encode(spec), resolved: try Self.encode(resolved), state: .pending,
+                message: "revision made with \(Self.describe(resolved))")
+            try await store.activate(deployment: spec.name, revision: record.revision,
+                                     message: "revision \(record.revision) takes traffic")
+            swapIn(LiveRevision(spec: spec, revision: record.revision, resolved: resolved, loaded: loaded))
+            return try await store.revision(deployment: spec.name, revision: record.revision)
+        }
+    }
+
+    /// Switches `name` back to `revision`, or to the revision that served before the
+    /// current one. Its models are loaded (from the cache when still there) first.
+    public func rollback(_ name: String, to revision: Int64?) async throws -> DeploymentRevisionRecord {
+        try await changes.run { [self] in
+            let deployment = try await store.deployment(name: name)
+            let revisions = try await store.revisions(deployment: name)
+            let target: DeploymentRevisionRecord
+            if let revision {
+                guard let found = revisions.first(where: { $0.revision == revision }) else {
+                    throw ServingError.notFound("Deployment '\(name)' has no revision \(revision).")
+                }
+                guard found.state != .failed else {
+                    throw ServingError.conflict("Revision \(revision) of '\(name)' failed to load and never served; roll back to one that did.")
+                }
+                target = found
+            } else {
+                guard let previous = revisions.first(where: { $0.state == .superseded && $0.revision != deployment.activeRevision }) else {
+                    throw ServingError.conflict("Deployment '\(name)' has no earlier revision that served; nothing to roll back to.")
+                }
+                target = previous
+            }
+            if target.revision == deployment.activeRevision { return target }
+            let spec = try Self.decodeSpec(target.spec)
+            let resolved = try Self.decodeResolved(target.resolved)
+            let loaded = try await load(resolved)
+            try await store.activate(deployment: name, revision: target.revision, kind: "rolled_back",
+                                     message: "rolled back from revision \(deployment.activeRevision.map(String.init) ?? "none") to \(target.revision)")
+            swapIn(LiveRevision(spec: spec, revision: target.revision, resolved: resolved, loaded: loaded))
+            return try await store.revision(deployment: name, revision: target.revision)
+        }
+    }
+
+    /// Loads every deployment's active revision, at server start. A deployment whose models
+    /// no longer load is logged and left out (its requests get 503) rather than stopping the
+    /// server.
+    public func restore() async throws {
+        for deployment in try await store.deployments() {
+            guard let active = deployment.activeRevision else { continue }
+            do {
+                let record = try await store.revision(deployment: deployment.name, revision: active)
+                let resolved = try Self.decodeResolved(record.resolved)
+                let loaded = try await load(resolved)
+                swapIn(LiveRevision(spec: try Self.decodeSpec(record.spec), revision: active, resolved: resolved, loaded: loaded))
+                logger.info("Deployment \(deployment.name) serves revision \(active)")
+            } catch {
+                logger.error("Deployment \(deployment.name) revision \(active) could not be loaded: \(error)")
+            }
+        }
+    }
+
+    private func swapIn(_ revision: LiveRevision) {
+        let inUse = live.withLock { table -> [(name: String, version: Int64)] in
+            table[revision.deployment] = revision
+            return table.values.flatMap { live in
+                live.variants.map { ($0.model.name, $0.model.version) } + live.shadows.map { ($0.model.name, $0.model.version) }
+            }
+        }
+        Task { await cache.retain(only: inUse) }
+    }
+
+    private func resolve(_ spec: DeploymentSpec) async throws -> ResolvedRevision {
+        func entry(_ name: String, _ text: String, field: String) async throws -> ResolvedRevision.Entry {
+            let reference = try ModelReference(parsing: text, field: field)
+            let version: ModelVersion
+            do {
+                switch reference.selector {
+                case .version(let number): version = try await registry.store.version(name: reference.name, version: number)
+                case .alias(let alias): version = try await registry.version(name: reference.name, alias: alias)
+                }
+            } catch let error as StoreError {
+                throw ServingError.notFound("\(field) \(text): \(error)")
+            }
+            return ResolvedRevision.Entry(name: name, reference: text, registeredModel: version.name, version: version.version)
+        }
+        var variants: [ResolvedRevision.Entry] = []
+        for (index, variant) in spec.variants.enumerated() {
+            variants.append(try await entry(variant.name, variant.model, field: spec.variants.count == 1 && variant.name == "default" ? "model" : "variants[\(index)].model"))
+        }
+        var shadows: [ResolvedRevision.Entry] = []
+        for (index, shadow) in spec.shadows.enumerated() {
+            shadows.append(try await entry(shadow.name, shadow.model, field: "shadows[\(index)].model"))
+        }
+        return ResolvedRevision(variants: variants, shadows: shadows)
+    }
+
+    /// Loads every model of a revision at once; the revision is usable only if all load.
+    private func load(_ resolved: ResolvedRevision) async throws -> [String: LoadedModel] {
+        let entries = resolved.variants + resolved.shadows
+        let registry = self.registry, cache = self.cache
+        return try await withThrowingTaskGroup(of: (String, LoadedModel).self) { group in
+            for entry in entries {
+                group.addTask {
+                    let version = try await registry.store.version(name: entry.registeredModel, version: entry.version)
+                    return (entry.name, try await cache.model(version))
+                }
+            }
+            var loaded: [String: LoadedModel] = [:]
+            for try await (name, model) in group { loaded[name] = model }
+            return loaded
+        }
+    }
+
+    static func describe(_ resolved: ResolvedRevision) -> String {
+        (resolved.variants + resolved.shadows).map { "\($0.name)=\($0.registeredModel)/\($0.version)" }.joined(separator: ", ")
+    }
+
+    static func encode<T: Encodable>(_ value: T) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return String(decoding: try encoder.encode(value), as: UTF8.self)
+    }
+
+    static func decodeSpec(_ text: String) throws -> DeploymentSpec {
+        try JSONDecoder().decode(DeploymentSpec.self, from: Data(text.utf8))
+    }
+
+    static func decodeResolved(_ text: String) throws -> ResolvedRevision {
+        try JSONDecoder().decode(ResolvedRevision.self, from: Data(text.utf8))
+    }
+}
+
+extension LiveRevision {
+    init(spec: DeploymentSpec, revision: Int64, resolved: ResolvedRevision, loaded: [String: LoadedModel]) {
+        let weights = Dictionary(uniqueKeysWithValues: spec.variants.map { ($0.name, $0.weight) })
+        let percents = Dictionary(uniqueKeysWithValues: spec.shadows.map { ($0.name, $0.percent) })
+        self.init(
+            deployment: spec.name, revision: revision, spec: spec,
+            variants: resolved.variants.map { Variant(name: $0.name, model: loaded[$0.name]!, weight: weights[$0.name] ?? 0) },
+            shadows: resolved.shadows.map { Shadow(name: $0.name, model: loaded[$0.name]!, percent: percents[$0.name] ?? 100) })
+    }
+}
+
+extension ServingError {
+    /// A failure while making a revision, as the caller should see it, naming the revision.
+    static func wrapLoad(_ error: any Error, revision: Int64) -> ServingError {
+        let suffix = " (revision \(revision) recorded as failed; the previous revision keeps serving)"
+        switch error {
+        case ServingError.notFound(let message): return .notFound(message + suffix)
+        case ServingError.modelLoadFailed(let message): return .modelLoadFailed(message + suffix)
+        case let error as ServingError: return error
+        default: return .modelLoadFailed("\(error)" + suffix)
+        }
+    }
+}

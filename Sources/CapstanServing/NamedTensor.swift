@@ -1,0 +1,111 @@
+import CapstanInference
+
+/// A tensor as inference protocols carry it: a name, a shape and its values flat in
+/// row-major order. The first dimension is the batch (rows).
+public struct NamedTensor: Sendable, Equatable {
+    public var name: String
+    public var shape: [Int]
+    public var values: FeatureFrame.Column
+
+    public init(name: String, shape: [Int], values: FeatureFrame.Column) {
+        self.name = name
+        self.shape = shape
+        self.values = values
+    }
+}
+
+/// Between tensors and the columnar frames models take and give.
+///
+/// Inputs: a tensor of shape [N] or [N, 1] is one column named after it; [N, F] is F columns
+/// `NAME_0 … NAME_{F-1}`, which a model with one matrix input takes in order. Outputs go the
+/// other way: columns `P_0 … P_{K-1}` (as `capstan predict` names an [N, K] output) become
+/// one tensor P of shape [N, K]; every other column a tensor of shape [N].
+public enum TensorFrames {
+    public static func frame(from tensors: [NamedTensor]) throws -> FeatureFrame {
+        guard let rows = tensors.first?.shape.first else { throw ServingError.invalidInput("the request has no inputs") }
+        var columns: [(name: String, column: FeatureFrame.Column)] = []
+        for tensor in tensors {
+            guard tensor.shape.count == 1 || tensor.shape.count == 2 else {
+                throw ServingError.invalidInput("input '\(tensor.name)' has shape \(tensor.shape); Capstan takes [N] or [N, F] inputs")
+            }
+            guard tensor.shape[0] == rows else {
+                throw ServingError.invalidInput("input '\(tensor.name)' has \(tensor.shape[0]) rows where '\(tensors[0].name)' has \(rows)")
+            }
+            let width = tensor.shape.count == 2 ? tensor.shape[1] : 1
+            if width == 1 {
+                columns.append((tensor.name, tensor.values))
+            } else {
+                for feature in 0..<width {
+                    columns.append(("\(tensor.name)_\(feature)", tensor.values.strided(start: feature, step: width)))
+                }
+            }
+        }
+        do {
+            return try FeatureFrame(columns)
+        } catch {
+            throw ServingError.invalidInput("\(error)")
+        }
+    }
+
+    public static func tensors(from frame: FeatureFrame) -> [NamedTensor] {
+        var tensors: [NamedTensor] = []
+        var index = 0
+        let names = frame.names
+        while index < names.count {
+            // A run P_0, P_1, … starting here?
+            if let underscore = names[index].lastIndex(of: "_"), names[index][names[index].index(after: underscore)...] == "0" {
+                let prefix = String(names[index][..<underscore])
+                var width = 0
+                while index + width < names.count, names[index + width] == "\(prefix)_\(width)" { width += 1 }
+                let parts = (0..<width).map { frame.columns[index + $0] }
+                if let matrix = FeatureFrame.Column.interleaving(parts) {
+                    tensors.append(NamedTensor(name: prefix, shape: [frame.rowCount, width], values: matrix))
+                    index += width
+                    continue
+                }
+            }
+            tensors.append(NamedTensor(name: names[index], shape: [frame.rowCount], values: frame.columns[index]))
+            index += 1
+        }
+        return tensors
+    }
+}
+
+extension FeatureFrame.Column {
+    /// Every `step`-th value from `start`: one feature of a row-major matrix.
+    func strided(start: Int, step: Int) -> FeatureFrame.Column {
+        func pick<T>(_ values: [T]) -> [T] { Swift.stride(from: start, to: values.count, by: step).map { values[$0] } }
+        switch self {
+        case .float32(let v): return .float32(pick(v))
+        case .float64(let v): return .float64(pick(v))
+        case .int64(let v): return .int64(pick(v))
+        case .string(let v): return .string(pick(v))
+        }
+    }
+
+    /// Columns of one type side by side as a row-major matrix; nil when their types differ.
+    static func interleaving(_ parts: [FeatureFrame.Column]) -> FeatureFrame.Column? {
+        guard let first = parts.first else { return nil }
+        let rows = first.count
+        func interleave<T>(_ arrays: [[T]]) -> [T] {
+            var out: [T] = []
+            out.reserveCapacity(rows * arrays.count)
+            for r in 0..<rows { for a in arrays { out.append(a[r]) } }
+            return out
+        }
+        switch first {
+        case .float32:
+            let arrays = parts.compactMap { if case .float32(let v) = $0 { v } else { nil } }
+            return arrays.count == parts.count ? .float32(interleave(arrays)) : nil
+        case .float64:
+            let arrays = parts.compactMap { if case .float64(let v) = $0 { v } else { nil } }
+            return arrays.count == parts.count ? .float64(interleave(arrays)) : nil
+        case .int64:
+            let arrays = parts.compactMap { if case .int64(let v) = $0 { v } else { nil } }
+            return arrays.count == parts.count ? .int64(interleave(arrays)) : nil
+        case .string:
+            let arrays = parts.compactMap { if case .string(let v) = $0 { v } else { nil } }
+            return arrays.count == parts.count ? .string(interleave(arrays)) : nil
+        }
+    }
+}

@@ -1,0 +1,190 @@
+import CapstanJSON
+import Foundation
+import HTTPTypes
+import Testing
+@testable import CapstanHTTP
+
+/// Deployments end to end in-process: register a model version whose ONNX file sits in the
+/// artifact store, deploy it, call it over the Open Inference Protocol and MLflow scoring,
+/// and check that failed revisions never take traffic and rollback switches back.
+@Suite("deployments and the inference gateway")
+struct DeploymentGatewayTests {
+    static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("CapstanInferenceTests/Fixtures")
+    /// A random forest: one [N, 8] float input named `input`, outputs label and probabilities [N, 3].
+    static let forest = fixtures.appendingPathComponent("sklearn_random_forest/model.onnx")
+    /// onnxruntime's probabilities for `row` (the fixture's expected.csv).
+    static let expected = [0.20707349479198456, 0.6665521860122681, 0.12637409567832947]
+    static let row: [Double] = [-13.043023109436035, -8.802521705627441, -6.662602424621582, -5.776063442230225,
+                                -7.22061014175415, -8.540904998779297, -7.058438301086426, -3.8905818462371826]
+
+    /// Uploads `file` as version `version` of model `name` and returns the version number.
+    func register(_ client: TestClient, name: String, file: URL, bytes: [UInt8]? = nil) async throws -> String {
+        _ = try await client.post("registered-models/create", #"{"name": "\#(name)"}"#)
+        let id = UUID().uuidString
+        let upload = try await client.put("/api/2.0/mlflow-artifacts/artifacts/models/\(id)/model.onnx",
+                                          bytes: try bytes ?? Array(Data(contentsOf: file)))
+        #expect(upload.status == .ok)
+        let version = try await client.post("model-versions/create",
+                                            #"{"name": "\#(name)", "source": "mlflow-artifacts:/models/\#(id)"}"#)
+        guard case .string(let number)? = version.json["model_version"]?["version"] else { throw TestFailure(version.text) }
+        return number
+    }
+
+    /// Whether a JSON list of numbers matches `expected` within 1e-5 (the fidelity tolerance).
+    func close(_ value: JSONValue?, _ expected: [Double]) -> Bool {
+        guard case .array(let items)? = value, items.count == expected.count else { return false }
+        return zip(items, expected).allSatisfy { item, want in
+            if case .double(let got) = item { abs(got - want) <= 1e-5 } else { false }
+        }
+    }
+
+    func deploy(_ client: TestClient, _ spec: String) async throws -> TestClient.Reply {
+        try await client.send(.post, "/api/capstan/v1/deployments", body: spec)
+    }
+
+    func infer(_ client: TestClient, _ name: String, rows: Int = 1, headers: HTTPFields = [:]) async throws -> TestClient.Reply {
+        let data = (0..<rows).flatMap { _ in Self.row }.map { "\($0)" }.joined(separator: ",")
+        let body = #"{"inputs": [{"name": "input", "shape": [\#(rows), 8], "datatype": "FP32", "data": [\#(data)]}]}"#
+        return try await client.raw(.post, "/v2/models/\(name)/infer", headers: headers, body: Array(body.utf8))
+    }
+
+    @Test func deployThenInferOverBothProtocols() async throws {
+        try await withServer { client in
+            _ = try await register(client, name: "forest", file: Self.forest)
+            let deployed = try await deploy(client, #"{"name": "forest", "model": "models:/forest/1"}"#)
+            #expect(deployed.status == .ok, "\(deployed.text)")
+            #expect(deployed.json["status"] == .string("serving"))
+            #expect(deployed.json["active_revision"] == .int(1))
+
+            let metadata = try await client.raw(.get, "/v2/models/forest")
+            #expect(metadata.json["inputs"] == .array([.object([("name", .string("input")), ("datatype", .string("FP32")),
+                                                                 ("shape", .array([.int(-1), .int(8)]))])]))
+            #expect(try await client.raw(.get, "/v2/models/forest/ready").status == .ok)
+            #expect(try await client.raw(.get, "/v2/models/forest/versions/1/ready").status == .ok)
+            #expect(try await client.raw(.get, "/v2/models/forest/versions/7/ready").status == .notFound)
+
+            let reply = try await infer(client, "forest", rows: 2)
+            #expect(reply.status == .ok, "\(reply.text)")
+            #expect(reply.headers[HTTPField.Name("X-Capstan-Variant")!] == "default")
+            let requestId = reply.headers[HTTPField.Name("X-Request-Id")!]
+            #expect(requestId != nil && reply.json["id"] == .string(requestId ?? ""))
+            guard case .array(let outputs)? = reply.json["outputs"] else { throw TestFailure(reply.text) }
+            let probabilities = outputs.first { $0["name"] == .string("probabilities") }
+            #expect(probabilities?["shape"] == .array([.int(2), .int(3)]))
+            #expect(close(probabilities?["data"], Self.expected + Self.expected))
+            #expect(outputs.first { $0["name"] == .string("label") }?["data"] == .array([.int(1), .int(1)]))
+
+            let split = #"{"dataframe_split": {"columns": ["a","b","c","d","e","f","g","h"], "data": [[\#(Self.row.map { "\($0)" }.joined(separator: ","))]]}}"#
+            let scored = try await client.send(.post, "/deployments/forest/invocations", body: split)
+            #expect(scored.status == .ok, "\(scored.text)")
+            guard case .array(let predictions)? = scored.json["predictions"], predictions.count == 1 else { throw TestFailure(scored.text) }
+            #expect(predictions[0]["label"] == .int(1))
+            #expect(close(predictions[0]["probabilities"], Self.expected))
+        }
+    }
+
+    @Test func aRevisionThatFailsToLoadNeverTakesTraffic() async throws {
+        try await withServer { client in
+            _ = try await register(client, name: "forest", file: Self.forest)
+            #expect(try await deploy(client, #"{"name": "forest", "model": "models:/forest/1"}"#).status == .ok)
+            // Version 2's file is not a model.
+            _ = try await register(client, name: "forest", file: Self.forest, bytes: Array("not a model".utf8))
+            let broken = try await deploy(client, #"{"name": "forest", "model": "models:/forest/2"}"#)
+            #expect(broken.status == .unprocessableContent, "\(broken.text)")
+            #expect(broken.text.contains("revision 2 recorded as failed"))
+            let missing = try await deploy(client, #"{"name": "forest", "model": "models:/forest/9"}"#)
+            #expect(missing.status == .notFound, "\(missing.text)")
+            // Still revision 1, still answering.
+            let shown = try await client.raw(.get, "/api/capstan/v1/deployments/forest")
+            #expect(shown.json["active_revision"] == .int(1))
+            #expect(try await infer(client, "forest").status == .ok)
+            let revisions = try await client.raw(.get, "/api/capstan/v1/deployments/forest/revisions")
+            guard case .array(let list)? = revisions.json["revisions"] else { throw TestFailure(revisions.text) }
+            #expect(list.map { $0["state"] } == [.string("failed"), .string("failed"), .string("active")])
+        }
+    }
+
+    @Test func applyingTheSameSpecAgainChangesNothingAndRollbackSwitchesBack() async throws {
+        try await withServer { client in
+            _ = try await register(client, name: "forest", file: Self.forest)
+            _ = try await register(client, name: "forest", file: Self.forest)
+            let spec = #"{"name": "forest", "model": "models:/forest/1"}"#
+            #expect(try await deploy(client, spec).json["active_revision"] == .int(1))
+            #expect(try await deploy(client, spec).json["active_revision"] == .int(1))
+            #expect(try await deploy(client, #"{"name": "forest", "model": "models:/forest/2"}"#).json["active_revision"] == .int(2))
+            let back = try await client.send(.post, "/api/capstan/v1/deployments/forest/rollback", body: "{}")
+            #expect(back.status == .ok, "\(back.text)")
+            #expect(back.json["active_revision"] == .int(1))
+            #expect(try await infer(client, "forest").json["model_version"] == .string("1"))
+            let forward = try await client.send(.post, "/api/capstan/v1/deployments/forest/rollback", body: #"{"revision": 2}"#)
+            #expect(forward.json["active_revision"] == .int(2))
+            let events = try await client.raw(.get, "/api/capstan/v1/deployments/forest/events")
+            guard case .array(let list)? = events.json["events"] else { throw TestFailure(events.text) }
+            #expect(list.compactMap { if case .string(let kind)? = $0["kind"] { kind } else { nil } }
+                == ["revision_created", "activated", "revision_created", "activated", "rolled_back", "rolled_back"])
+        }
+    }
+
+    @Test func stickyKeysKeepTheirVariant() async throws {
+        try await withServer { client in
+            _ = try await register(client, name: "forest", file: Self.forest)
+            _ = try await register(client, name: "forest", file: Self.forest)
+            let spec = #"""
+                {"name": "ab", "sticky": {"header": "X-User"},
+                 "variants": [{"name": "a", "model": "models:/forest/1", "weight": 50}, {"name": "b", "model": "models:/forest/2", "weight": 50}]}
+                """#
+            #expect(try await deploy(client, spec).status == .ok)
+            var seen: Set<String> = []
+            for user in 0..<20 {
+                var headers = HTTPFields()
+                headers[HTTPField.Name("X-User")!] = "user-\(user)"
+                let first = try await infer(client, "ab", headers: headers).headers[HTTPField.Name("X-Capstan-Variant")!] ?? ""
+                for _ in 0..<3 {
+                    #expect(try await infer(client, "ab", headers: headers).headers[HTTPField.Name("X-Capstan-Variant")!] == first)
+                }
+                seen.insert(first)
+            }
+            #expect(seen == ["a", "b"])
+        }
+    }
+
+    @Test func badInputGets4xxNamingTheProblem() async throws {
+        try await withServer { client in
+            _ = try await register(client, name: "forest", file: Self.forest)
+            #expect(try await deploy(client, #"{"name": "forest", "model": "models:/forest/1"}"#).status == .ok)
+            func post(_ path: String, _ body: String, _ type: String? = "application/json") async throws -> TestClient.Reply {
+                var headers = HTTPFields()
+                if let type { headers[.contentType] = type }
+                return try await client.raw(.post, path, headers: headers, body: Array(body.utf8))
+            }
+            let cases: [(String, String, String?, HTTPResponse.Status, String)] = [
+                ("/v2/models/forest/infer", "{not json", nil, .badRequest, "not valid JSON"),
+                ("/v2/models/forest/infer", #"{"inputs": []}"#, nil, .badRequest, "inputs must be a non-empty list"),
+                ("/v2/models/forest/infer", #"{"inputs": [{"name": "float_input", "shape": [1, 8], "datatype": "FP32", "data": [1, 2]}]}"#, nil, .badRequest, "has 2 values; its shape needs 8"),
+                ("/v2/models/forest/infer", #"{"inputs": [{"name": "float_input", "shape": [1, 3], "datatype": "FP32", "data": [1, 2, 3]}]}"#, nil, .badRequest, "takes 8 features per row"),
+                ("/v2/models/forest/infer", #"{"inputs": [{"name": "float_input", "shape": [1, 8], "datatype": "FP32", "data": ["a", 2, 3, 4, 5, 6, 7, 8]}]}"#, nil, .badRequest, "is not a number"),
+                ("/v2/models/forest/infer", #"{"inputs": [{"name": "x", "shape": [1], "datatype": "FP16", "data": [1]}]}"#, nil, .badRequest, "FP16 is not supported"),
+                ("/v2/models/nothing/infer", #"{"inputs": [{"name": "x", "shape": [1], "datatype": "FP32", "data": [1]}]}"#, nil, .notFound, "does not exist"),
+                ("/deployments/forest/invocations", "[1, 2]", "application/json", .badRequest, "Received a list"),
+                ("/deployments/forest/invocations", #"{"instances": [[1, 2]], "inputs": [[1]]}"#, "application/json", .badRequest, "exactly one of"),
+                ("/deployments/forest/invocations", #"{"dataframe_records": [{"a": 1, "b": "x"}, {"a": "y"}]}"#, "application/json", .badRequest, "mixes strings and numbers"),
+                ("/deployments/forest/invocations", "a,b\n1,2\n", "text/csv", .badRequest, "takes 8 features per row"),
+                ("/deployments/forest/invocations", "a", "text/plain", .unsupportedMediaType, "not supported"),
+                ("/deployments/forest/invocations", "{}", "application/json; format=pandas-split", .unsupportedMediaType, "format=pandas-split"),
+                ("/deployments/nothing/invocations", #"{"instances": [[1]]}"#, "application/json", .notFound, "does not exist"),
+                ("/api/capstan/v1/deployments", #"{"name": "x", "model": "models:/nope/1"}"#, "application/json", .notFound, "nope"),
+                ("/api/capstan/v1/deployments", #"{"name": "x"}"#, "application/json", .badRequest, "missing model"),
+                ("/api/capstan/v1/deployments/nothing/rollback", "{}", "application/json", .notFound, "does not exist"),
+            ]
+            for (path, body, type, status, fragment) in cases {
+                let reply = try await post(path, body, type)
+                #expect(reply.status == status, "\(path) \(body) → \(reply.status) \(reply.text)")
+                #expect(reply.text.contains(fragment), "\(path) \(body) → \(reply.text)")
+            }
+            let huge = [UInt8](repeating: UInt8(ascii: " "), count: 33 << 20)
+            let tooLarge = try await client.raw(.post, "/v2/models/forest/infer", body: huge)
+            #expect(tooLarge.status == .contentTooLarge, "\(tooLarge.status) \(tooLarge.text.prefix(600))")
+        }
+    }
+}
