@@ -15,6 +15,15 @@ struct MLflowWireTests {
         }
     }
 
+    @Test func anOversizedBodyIsA413NotA500() async throws {
+        try await withServer { client in
+            let body = [UInt8](repeating: UInt8(ascii: " "), count: 40 << 20)
+            let reply = try await client.raw(.post, "/api/2.0/mlflow/runs/create", headers: [.contentType: "application/json"], body: body)
+            #expect(reply.status == .contentTooLarge)
+            #expect(reply.errorCode == "BAD_REQUEST")
+        }
+    }
+
     @Test func defaultExperimentExists() async throws {
         try await withServer { client in
             let reply = try await client.get("experiments/get?experiment_id=0")

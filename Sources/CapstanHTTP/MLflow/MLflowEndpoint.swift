@@ -43,7 +43,7 @@ struct MLflowEndpoints<Context: RequestContext> {
 
     static func errorResponse(_ error: any Error, request: Request, logger: Logger) -> Response {
         let mlflowError: MLflowError
-        if let httpError = error as? HTTPError, httpError.status == .contentTooLarge {
+        if (error as? HTTPError)?.status == .contentTooLarge || error is NIOTooManyBytesError {
             mlflowError = MLflowError(code: "BAD_REQUEST", message: "The request body is too large.")
             return jsonResponse(mlflowError.json, status: .contentTooLarge)
         }
