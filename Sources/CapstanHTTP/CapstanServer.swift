@@ -45,6 +45,7 @@ public enum CapstanServer {
         ArtifactRoutes<Context>(artifacts: services.artifacts, tracking: services.tracking, logger: logger)
             .register(on: router, api: api)
         DeploymentRoutes<Context>(deployments: services.deployments, logger: logger).register(on: router)
+        PredictionLogRoutes<Context>(deployments: services.deployments, logger: logger).register(on: router)
         OpenInferenceRoutes<Context>(deployments: services.deployments, gateway: services.gateway, logger: logger).register(on: router)
         ScoringRoutes<Context>(deployments: services.deployments, gateway: services.gateway, logger: logger).register(on: router)
         OperationalRoutes<Context>(database: services.database, mlflowVersion: mlflowCompatibleVersion, capstanVersion: version)

@@ -1,4 +1,5 @@
 import CapstanInference
+import CapstanStorage
 import Foundation
 
 /// One prediction as the gateway made it: who answered, with what, how fast.
@@ -11,7 +12,8 @@ public struct PredictionResult: Sendable {
 }
 
 extension DeploymentService {
-    /// Routes a request to a variant of `name`'s live revision and predicts.
+    /// Routes a request to a variant of `name`'s live revision, predicts, logs the
+    /// prediction, and hands a copy to each shadow in the background.
     ///
     /// - Parameters:
     ///   - key: the sticky routing key, when the deployment is sticky and the request has one.
@@ -26,21 +28,59 @@ extension DeploymentService {
             throw ServingError.notFound("Deployment '\(name)' does not exist.")
         }
         let variant = revision.variant(forKey: key)
+        let time = Clock.nowMillis()
+        let (outcome, seconds) = Self.run(variant.model, on: frame)
+        log.record(PredictionLog.Entry(
+            requestId: requestId, variant: variant.name, deployment: name, revision: revision.revision,
+            modelName: variant.model.name, modelVersion: variant.model.version, isShadow: false, inputs: frame,
+            outputs: try? outcome.get(), error: outcome.failure.map { "\($0)" }, latencySeconds: seconds, time: time))
+        for shadow in revision.shadows where shadow.percent >= 100 || Double.random(in: 0..<100) < shadow.percent {
+            mirror(frame, to: shadow, of: revision, requestId: requestId, time: time)
+        }
+        return PredictionResult(requestId: requestId, revision: revision, variant: variant, outputs: try outcome.get(),
+                                latencySeconds: seconds)
+    }
+
+    /// Predicts on a shadow in a detached task: the primary's response never waits for it,
+    /// and its failures only reach the log. Past `maxShadowsInFlight` copies are skipped
+    /// (and counted) so a slow shadow cannot pile up work.
+    private func mirror(_ frame: FeatureFrame, to shadow: LiveRevision.Shadow, of revision: LiveRevision, requestId: String, time: Int64) {
+        guard shadowsInFlight.add(1, ordering: .relaxed).newValue <= Self.maxShadowsInFlight else {
+            shadowsInFlight.subtract(1, ordering: .relaxed)
+            shadowsSkipped.add(1, ordering: .relaxed)
+            return
+        }
+        Task.detached(priority: .low) { [self] in
+            let (outcome, seconds) = Self.run(shadow.model, on: frame)
+            log.record(PredictionLog.Entry(
+                requestId: requestId, variant: shadow.name, deployment: revision.deployment, revision: revision.revision,
+                modelName: shadow.model.name, modelVersion: shadow.model.version, isShadow: true, inputs: frame,
+                outputs: try? outcome.get(), error: outcome.failure.map { "\($0)" }, latencySeconds: seconds, time: time))
+            shadowsInFlight.subtract(1, ordering: .relaxed)
+        }
+    }
+
+    /// The model's prediction (or the error a caller should see) and how long it took.
+    static func run(_ model: LoadedModel, on frame: FeatureFrame) -> (Result<FeatureFrame, ServingError>, Double) {
         let start = ContinuousClock.now
-        let outputs: FeatureFrame
+        let outcome: Result<FeatureFrame, ServingError>
         do {
-            outputs = try variant.model.model.predict(frame)
+            outcome = .success(try model.model.predict(frame))
         } catch InferenceError.invalidInput(let message) {
-            throw ServingError.invalidInput(message)
+            outcome = .failure(.invalidInput(message))
         } catch InferenceError.executionFailed(let node, let reason) {
             // The model loaded and ran its warm-up row, so a failure now comes from these inputs.
-            throw ServingError.invalidInput("the model cannot run on these inputs: node \(node): \(reason)")
+            outcome = .failure(.invalidInput("the model cannot run on these inputs: node \(node): \(reason)"))
         } catch {
-            throw ServingError.predictionFailed("\(variant.model.name)/\(variant.model.version): \(error)")
+            outcome = .failure(.predictionFailed("\(model.name)/\(model.version): \(error)"))
         }
         let elapsed = ContinuousClock.now - start
-        return PredictionResult(
-            requestId: requestId, revision: revision, variant: variant, outputs: outputs,
-            latencySeconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+        return (outcome, Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+    }
+}
+
+extension Result {
+    var failure: Failure? {
+        if case .failure(let error) = self { error } else { nil }
     }
 }

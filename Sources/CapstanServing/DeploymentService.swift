@@ -13,16 +13,23 @@ public final class DeploymentService: Sendable {
     public let store: DeploymentStore
     let registry: RegistryService
     public let cache: ModelCache
+    /// Every prediction and shadow prediction, written in the background.
+    public let log: PredictionLog
     let logger: Logger
     /// What takes traffic now, by deployment name. Read on every request, so a lock held for
     /// a dictionary lookup, not an actor hop.
     private let live = Mutex<[String: LiveRevision]>([:])
     private let changes = SerialQueue()
+    /// Shadow predictions running now, and those skipped because too many were.
+    let shadowsInFlight = Atomic<Int>(0)
+    let shadowsSkipped = Atomic<Int>(0)
+    static let maxShadowsInFlight = 64
 
     public init(database: Database, registry: RegistryService, artifacts: any ArtifactStore, logger: Logger) {
         self.store = DeploymentStore(database: database)
         self.registry = registry
         self.cache = ModelCache(loader: ModelArtifactLoader(artifacts: artifacts))
+        self.log = PredictionLog(store: PredictionLogStore(database: database), logger: logger)
         self.logger = logger
     }
 

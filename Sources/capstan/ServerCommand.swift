@@ -73,6 +73,12 @@ struct ServerCommand: AsyncParsableCommand {
         let services = ServerServices(
             database: db, tracking: tracking, registry: registry, artifacts: artifactStore, deployments: deployments
         )
+        // The prediction log's writer; stopped after the server, so it writes the last entries.
+        let predictionLog = Task { await deployments.log.run() }
+        func stopLog() async {
+            predictionLog.cancel()
+            await predictionLog.value
+        }
         do {
             try await tracking.prepare()
             // Every deployment's active revision loads before the first request is taken.
@@ -86,9 +92,11 @@ struct ServerCommand: AsyncParsableCommand {
             // Runs until SIGINT or SIGTERM; in-flight requests finish before it returns.
             try await app.runService()
         } catch {
+            await stopLog()
             await db.close()
             throw error
         }
+        await stopLog()
         await db.close()
         logger.info("Stopped; database closed.")
     }

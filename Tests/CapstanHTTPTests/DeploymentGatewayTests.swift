@@ -13,6 +13,8 @@ struct DeploymentGatewayTests {
         .appendingPathComponent("CapstanInferenceTests/Fixtures")
     /// A random forest: one [N, 8] float input named `input`, outputs label and probabilities [N, 3].
     static let forest = fixtures.appendingPathComponent("sklearn_random_forest/model.onnx")
+    /// An MLP taking 10 features: as a shadow fed the forest's 8, it fails on every request.
+    static let mlp = fixtures.appendingPathComponent("sklearn_mlp/model.onnx")
     /// onnxruntime's probabilities for `row` (the fixture's expected.csv).
     static let expected = [0.20707349479198456, 0.6665521860122681, 0.12637409567832947]
     static let row: [Double] = [-13.043023109436035, -8.802521705627441, -6.662602424621582, -5.776063442230225,
@@ -185,6 +187,52 @@ struct DeploymentGatewayTests {
             let huge = [UInt8](repeating: UInt8(ascii: " "), count: 33 << 20)
             let tooLarge = try await client.raw(.post, "/v2/models/forest/infer", body: huge)
             #expect(tooLarge.status == .contentTooLarge, "\(tooLarge.status) \(tooLarge.text.prefix(600))")
+        }
+    }
+
+    /// The log entries of one request, once the background writer has stored `count` of them.
+    func logged(_ client: TestClient, _ name: String, requestId: String, count: Int) async throws -> [JSONValue] {
+        for _ in 0..<300 {
+            let reply = try await client.raw(.get, "/api/capstan/v1/deployments/\(name)/predictions?request_id=\(requestId)")
+            if case .array(let items)? = reply.json["predictions"], items.count >= count { return items }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        throw TestFailure("request \(requestId) did not reach the log with \(count) entries")
+    }
+
+    @Test func predictionsAndShadowsAreLoggedAndAFailingShadowNeverTouchesThePrimary() async throws {
+        try await withServer { client in
+            _ = try await register(client, name: "forest", file: Self.forest)
+            _ = try await register(client, name: "mlp", file: Self.mlp)
+            let spec = #"""
+                {"name": "forest", "model": "models:/forest/1",
+                 "shadows": [{"name": "same", "model": "models:/forest/1"}, {"name": "broken", "model": "models:/mlp/1"}]}
+                """#
+            #expect(try await deploy(client, spec).status == .ok)
+            let reply = try await infer(client, "forest")
+            #expect(reply.status == .ok, "\(reply.text)")
+            let requestId = try #require(reply.headers[HTTPField.Name("X-Request-Id")!])
+
+            let entries = try await logged(client, "forest", requestId: requestId, count: 3)
+            func entry(_ variant: String) -> JSONValue? { entries.first { $0["variant"] == .string(variant) } }
+            #expect(entry("default")?["status"] == .string("ok"))
+            #expect(entry("default")?["shadow"] == .bool(false))
+            #expect(entry("default")?["inputs"]?["columns"] == .array((0..<8).map { .string("input_\($0)") }))
+            #expect(entry("default")?["outputs"]?["columns"] == .array([.string("label"), .string("probabilities_0"),
+                                                                        .string("probabilities_1"), .string("probabilities_2")]))
+            #expect(entry("same")?["status"] == .string("ok"))
+            #expect(entry("same")?["shadow"] == .bool(true))
+            #expect(entry("broken")?["status"] == .string("error"))
+            if case .string(let error)? = entry("broken")?["error"] { #expect(error.contains("10 features")) } else { Issue.record("no error logged") }
+
+            let feedback = try await client.send(.post, "/api/capstan/v1/deployments/forest/feedback",
+                                                 body: #"{"feedback": [{"request_id": "\#(requestId)", "label": 1}]}"#)
+            #expect(feedback.json["accepted"] == .int(1), "\(feedback.text)")
+            let bad = try await client.send(.post, "/api/capstan/v1/deployments/forest/feedback",
+                                            body: #"{"feedback": [{"request_id": "x", "label": [1]}]}"#)
+            #expect(bad.status == .badRequest && bad.text.contains("feedback[0]: label"))
+            let unknown = try await client.send(.post, "/api/capstan/v1/deployments/nothing/feedback", body: #"{"request_id": "x", "label": 1}"#)
+            #expect(unknown.status == .notFound)
         }
     }
 }

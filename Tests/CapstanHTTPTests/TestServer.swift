@@ -27,12 +27,18 @@ func withServer<T: Sendable>(_ body: @Sendable (TestClient) async throws -> T) a
         deployments: DeploymentService(database: database, registry: registry, artifacts: artifacts, logger: logger)
     )
     let app = Application(router: CapstanServer.router(services, logger: logger), logger: logger)
+    let predictionLog = Task { await services.deployments.log.run(interval: .milliseconds(10)) }
+    func stop() async {
+        predictionLog.cancel()
+        await predictionLog.value
+        await database.close()
+    }
     do {
         let result = try await app.test(.router) { client in try await body(TestClient(client: client, artifactRoot: directory.appendingPathComponent("artifacts"))) }
-        await database.close()
+        await stop()
         return result
     } catch {
-        await database.close()
+        await stop()
         throw error
     }
 }

@@ -87,7 +87,9 @@ def models(server):
     for estimator in estimators:
         onnx_model = _to_onnx(estimator.fit(x, y))
         with mlflow.start_run(experiment_id=exp_id):
-            info = mlflow.onnx.log_model(onnx_model, name="model", registered_model_name=name, input_example=x[:2])
+            # Explicit requirements: inferring them runs a subprocess that may create ./mlruns.
+            info = mlflow.onnx.log_model(onnx_model, name="model", registered_model_name=name, input_example=x[:2],
+                                         pip_requirements=["onnx", "onnxruntime"])  # fmt: skip
         assert info.artifact_path.startswith("mlflow-artifacts:/"), info.artifact_path
         versions.append(str(info.registered_model_version))
         refs.append(Reference(onnx_model))

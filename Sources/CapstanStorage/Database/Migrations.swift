@@ -4,6 +4,7 @@ enum Migrations {
         trackingTables,
         registryTables,
         deploymentTables,
+        predictionLogTables,
     ]
 
     static let trackingTables = Migration(name: "0001_tracking_tables", statements: [
@@ -232,6 +233,41 @@ enum Migrations {
             details {text},
             time BIGINT NOT NULL,
             PRIMARY KEY (deployment, sequence))
+        """,
+    ])
+
+    static let predictionLogTables = Migration(name: "0004_prediction_log", statements: [
+        // One row per prediction a variant or shadow made; a request's rows share its id.
+        // inputs/outputs: {"columns": [...], "data": [[...], ...]} (JSON).
+        """
+        CREATE TABLE predictions (
+            request_id {text} NOT NULL,
+            variant {text} NOT NULL,
+            deployment {text} NOT NULL,
+            revision BIGINT NOT NULL,
+            model_name {text} NOT NULL,
+            model_version BIGINT NOT NULL,
+            is_shadow BIGINT NOT NULL,
+            status {text} NOT NULL,
+            error {text},
+            row_count BIGINT NOT NULL,
+            inputs {text} NOT NULL,
+            outputs {text},
+            predicted_label {text},
+            latency_ms {double} NOT NULL,
+            time BIGINT NOT NULL,
+            PRIMARY KEY (request_id, variant))
+        """,
+        "CREATE INDEX predictions_by_deployment_time ON predictions (deployment, time)",
+        // Ground truth or reward for a request, arriving later; the latest word wins.
+        """
+        CREATE TABLE prediction_feedback (
+            deployment {text} NOT NULL,
+            request_id {text} NOT NULL,
+            label {text},
+            reward {double},
+            time BIGINT NOT NULL,
+            PRIMARY KEY (deployment, request_id))
         """,
     ])
 }

@@ -30,6 +30,11 @@ extension SQLRow {
         return try decode(column: column, as: Double.self)
     }
 
+    func optionalDouble(_ column: String) throws -> Double? {
+        if let row = self as? SQLiteRow { return try row.optionalDouble(column) }
+        return try decode(column: column, as: Double?.self)
+    }
+
     func bool(_ column: String) throws -> Bool { try int64(column) != 0 }
 }
 

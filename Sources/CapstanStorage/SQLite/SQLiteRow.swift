@@ -71,6 +71,11 @@ struct SQLiteRow: SQLRow {
         return value
     }
 
+    func optionalDouble(_ column: String) throws -> Double? {
+        let value = try value(column)
+        return value == .null ? nil : Double.decode(value)
+    }
+
     private func mismatch(_ column: String, _ type: Any.Type) -> SQLiteError {
         SQLiteError(code: 20, message: "column '\(column)' does not hold a \(type)")
     }

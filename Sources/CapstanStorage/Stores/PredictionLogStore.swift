@@ -1,0 +1,99 @@
+import SQLKit
+
+/// The prediction log and the feedback joined to it.
+public struct PredictionLogStore: Sendable {
+    let database: Database
+
+    public init(database: Database) {
+        self.database = database
+    }
+
+    /// Writes a batch in one transaction; a request id + variant already logged is skipped
+    /// (a client retrying with the same id does not duplicate the log).
+    public func insert(_ records: [PredictionRecord]) async throws {
+        guard !records.isEmpty else { return }
+        try await database.write { db in
+            for chunk in chunked(records, size: 50) {
+                let rows = chunk.map { r -> SQLQueryString in
+                    """
+                    (\(bind: r.requestId), \(bind: r.variant), \(bind: r.deployment), \(bind: r.revision), \(bind: r.modelName),
+                     \(bind: r.modelVersion), \(bind: r.isShadow ? 1 : 0), \(bind: r.status.rawValue), \(bind: r.error),
+                     \(bind: r.rowCount), \(bind: r.inputs), \(bind: r.outputs), \(bind: r.predictedLabel),
+                     \(bind: r.latencyMilliseconds), \(bind: r.time))
+                    """
+                }
+                try await db.raw("""
+                    INSERT INTO predictions (request_id, variant, deployment, revision, model_name, model_version, is_shadow,
+                        status, error, row_count, inputs, outputs, predicted_label, latency_ms, time)
+                    VALUES \(rows.joined(separator: ", ")) ON CONFLICT DO NOTHING
+                    """).run()
+            }
+        }
+    }
+
+    /// Records feedback; later feedback for the same request replaces earlier.
+    public func addFeedback(_ items: [FeedbackRecord]) async throws {
+        guard !items.isEmpty else { return }
+        try await database.write { db in
+            for item in items {
+                try await db.raw("""
+                    INSERT INTO prediction_feedback (deployment, request_id, label, reward, time)
+                    VALUES (\(bind: item.deployment), \(bind: item.requestId), \(bind: item.label), \(bind: item.reward), \(bind: item.time))
+                    ON CONFLICT (deployment, request_id) DO UPDATE SET label = excluded.label, reward = excluded.reward, time = excluded.time
+                    """).run()
+            }
+        }
+    }
+
+    /// A deployment's predictions from `since` (ms), newest first, at most `limit`.
+    public func predictions(deployment: String, since: Int64 = 0, limit: Int = 1000, requestId: String? = nil) async throws -> [PredictionRecord] {
+        try await database.read { db in
+            let filter: SQLQueryString = requestId.map { "AND request_id = \(bind: $0)" } ?? ""
+            return try await db.raw("""
+                SELECT * FROM predictions WHERE deployment = \(bind: deployment) AND time >= \(bind: since) \(filter)
+                ORDER BY time DESC, request_id, variant LIMIT \(unsafeRaw: String(max(0, limit)))
+                """).all().map(Self.record(from:))
+        }
+    }
+
+    /// Per variant (shadows included) of one revision: the predictions since `since`, with
+    /// the feedback joined to each, for rollout analysis and reports.
+    public func outcomes(deployment: String, revision: Int64?, since: Int64) async throws -> [PredictionOutcome] {
+        try await database.read { db in
+            let revisionFilter: SQLQueryString = revision.map { "AND p.revision = \(bind: $0)" } ?? ""
+            return try await db.raw("""
+                SELECT p.variant, p.is_shadow, p.status, p.latency_ms, p.predicted_label, f.label AS feedback_label, f.reward
+                FROM predictions p LEFT JOIN prediction_feedback f ON f.deployment = p.deployment AND f.request_id = p.request_id
+                WHERE p.deployment = \(bind: deployment) AND p.time >= \(bind: since) \(revisionFilter)
+                """).all().map { row in
+                PredictionOutcome(
+                    variant: try row.string("variant"), isShadow: try row.int64("is_shadow") != 0,
+                    failed: try row.string("status") != PredictionRecord.Status.ok.rawValue,
+                    latencyMilliseconds: try row.double("latency_ms"), predictedLabel: try row.optionalString("predicted_label"),
+                    feedbackLabel: try row.optionalString("feedback_label"), reward: try row.optionalDouble("reward"))
+            }
+        }
+    }
+
+    static func record(from row: any SQLRow) throws -> PredictionRecord {
+        PredictionRecord(
+            requestId: try row.string("request_id"), variant: try row.string("variant"), deployment: try row.string("deployment"),
+            revision: try row.int64("revision"), modelName: try row.string("model_name"), modelVersion: try row.int64("model_version"),
+            isShadow: try row.int64("is_shadow") != 0,
+            status: PredictionRecord.Status(rawValue: try row.string("status")) ?? .error, error: try row.optionalString("error"),
+            rowCount: try row.int64("row_count"), inputs: try row.string("inputs"), outputs: try row.optionalString("outputs"),
+            predictedLabel: try row.optionalString("predicted_label"), latencyMilliseconds: try row.double("latency_ms"),
+            time: try row.int64("time"))
+    }
+}
+
+/// One logged prediction reduced to what analysis needs.
+public struct PredictionOutcome: Sendable, Equatable {
+    public var variant: String
+    public var isShadow: Bool
+    public var failed: Bool
+    public var latencyMilliseconds: Double
+    public var predictedLabel: String?
+    public var feedbackLabel: String?
+    public var reward: Double?
+}
