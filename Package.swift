@@ -20,6 +20,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
     ],
     targets: [
         // The system SQLite library (Debian: libsqlite3-dev), called directly for speed.
@@ -79,6 +80,7 @@ let package = Package(
             dependencies: [
                 "CapstanJSON", "CapstanStorage", "CapstanTracking", "CapstanRegistry", "CapstanServing", "CapstanInference",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -4,6 +4,7 @@ import CapstanStorage
 import CapstanTracking
 import Hummingbird
 import Logging
+import NIOCore
 
 /// Everything the HTTP surface serves, wired once by the app.
 public struct ServerServices: Sendable {
@@ -13,15 +14,17 @@ public struct ServerServices: Sendable {
     public let artifacts: any ArtifactStore
     public let deployments: DeploymentService
     public let gateway: GatewaySettings
+    public let metrics: GatewayMetrics
 
     public init(database: Database, tracking: TrackingService, registry: RegistryService, artifacts: any ArtifactStore,
-                deployments: DeploymentService, gateway: GatewaySettings = GatewaySettings()) {
+                deployments: DeploymentService, gateway: GatewaySettings = GatewaySettings(), metrics: GatewayMetrics = GatewayMetrics()) {
         self.database = database
         self.tracking = tracking
         self.registry = registry
         self.artifacts = artifacts
         self.deployments = deployments
         self.gateway = gateway
+        self.metrics = metrics
     }
 }
 
@@ -46,8 +49,13 @@ public enum CapstanServer {
             .register(on: router, api: api)
         DeploymentRoutes<Context>(deployments: services.deployments, logger: logger).register(on: router)
         PredictionLogRoutes<Context>(deployments: services.deployments, logger: logger).register(on: router)
-        OpenInferenceRoutes<Context>(deployments: services.deployments, gateway: services.gateway, logger: logger).register(on: router)
-        ScoringRoutes<Context>(deployments: services.deployments, gateway: services.gateway, logger: logger).register(on: router)
+        OpenInferenceRoutes<Context>(deployments: services.deployments, gateway: services.gateway, metrics: services.metrics, logger: logger).register(on: router)
+        ScoringRoutes<Context>(deployments: services.deployments, gateway: services.gateway, metrics: services.metrics, logger: logger).register(on: router)
+        let deployments = services.deployments, metrics = services.metrics
+        router.get("/metrics") { _, _ in
+            Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                     body: ResponseBody(byteBuffer: ByteBuffer(string: await metrics.render(deployments))))
+        }
         OperationalRoutes<Context>(database: services.database, mlflowVersion: mlflowCompatibleVersion, capstanVersion: version)
             .register(on: router)
         return router

@@ -33,6 +33,14 @@ public final class DeploymentService: Sendable {
         self.logger = logger
     }
 
+    /// Every live revision, by deployment name.
+    public func liveRevisions() -> [LiveRevision] {
+        live.withLock { $0.values.sorted { $0.deployment < $1.deployment } }
+    }
+
+    /// Shadow copies skipped so far because too many shadow predictions were running.
+    public var shadowsSkippedCount: Int { shadowsSkipped.load(ordering: .relaxed) }
+
     /// The revision serving `name`, if it has one.
     public func liveRevision(_ name: String) -> LiveRevision? {
         live.withLock { $0[name] }

@@ -21,7 +21,25 @@ public struct NamedTensor: Sendable, Equatable {
 /// other way: columns `P_0 … P_{K-1}` (as `capstan predict` names an [N, K] output) become
 /// one tensor P of shape [N, K]; every other column a tensor of shape [N].
 public enum TensorFrames {
-    public static func frame(from tensors: [NamedTensor]) throws -> FeatureFrame {
+    /// The frame for `summary`'s model: every tensor must be one of its declared inputs and
+    /// every declared input must be there; a matrix input's columns take the model's feature
+    /// names when it knows them (tree models bind features by name).
+    public static func frame(from tensors: [NamedTensor], for summary: ModelSummary) throws -> FeatureFrame {
+        let declared = summary.inputs.map(\.name)
+        for tensor in tensors where !declared.contains(tensor.name) {
+            throw ServingError.invalidInput("input '\(tensor.name)' is not one of the model's inputs (\(declared.joined(separator: ", ")))")
+        }
+        if let missing = summary.inputs.first(where: { input in !tensors.contains { $0.name == input.name } }) {
+            throw ServingError.invalidInput("missing input '\(missing.name)' (\(missing.type), shape \(missing.shape.map { $0.map(String.init) ?? "-1" }))")
+        }
+        var featureNames: [String: [String]] = [:]
+        for input in summary.inputs { if let names = input.featureNames { featureNames[input.name] = names } }
+        return try frame(from: tensors, featureNames: featureNames)
+    }
+
+    /// The frame for tensors as they are, matrix columns named `NAME_0 …` unless
+    /// `featureNames` names them.
+    public static func frame(from tensors: [NamedTensor], featureNames: [String: [String]] = [:]) throws -> FeatureFrame {
         guard let rows = tensors.first?.shape.first else { throw ServingError.invalidInput("the request has no inputs") }
         var columns: [(name: String, column: FeatureFrame.Column)] = []
         for tensor in tensors {
@@ -35,8 +53,9 @@ public enum TensorFrames {
             if width == 1 {
                 columns.append((tensor.name, tensor.values))
             } else {
+                let names = featureNames[tensor.name].flatMap { $0.count == width ? $0 : nil }
                 for feature in 0..<width {
-                    columns.append(("\(tensor.name)_\(feature)", tensor.values.strided(start: feature, step: width)))
+                    columns.append((names?[feature] ?? "\(tensor.name)_\(feature)", tensor.values.strided(start: feature, step: width)))
                 }
             }
         }

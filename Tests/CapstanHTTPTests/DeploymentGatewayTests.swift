@@ -80,9 +80,13 @@ struct DeploymentGatewayTests {
             let split = #"{"dataframe_split": {"columns": ["a","b","c","d","e","f","g","h"], "data": [[\#(Self.row.map { "\($0)" }.joined(separator: ","))]]}}"#
             let scored = try await client.send(.post, "/deployments/forest/invocations", body: split)
             #expect(scored.status == .ok, "\(scored.text)")
-            guard case .array(let predictions)? = scored.json["predictions"], predictions.count == 1 else { throw TestFailure(scored.text) }
-            #expect(predictions[0]["label"] == .int(1))
-            #expect(close(predictions[0]["probabilities"], Self.expected))
+            // Shaped as `mlflow models serve` shapes an ONNX model's answer: outputs by name.
+            #expect(scored.json["predictions"]?["label"] == .array([.int(1)]))
+            guard case .array(let rows)? = scored.json["predictions"]?["probabilities"], rows.count == 1 else { throw TestFailure(scored.text) }
+            #expect(close(rows[0], Self.expected))
+            let named = try await client.send(.post, "/deployments/forest/invocations",
+                                              body: #"{"inputs": {"input": [[\#(Self.row.map { "\($0)" }.joined(separator: ","))]]}}"#)
+            #expect(named.json["predictions"]?["label"] == .array([.int(1)]), "\(named.text)")
         }
     }
 
@@ -163,10 +167,12 @@ struct DeploymentGatewayTests {
             let cases: [(String, String, String?, HTTPResponse.Status, String)] = [
                 ("/v2/models/forest/infer", "{not json", nil, .badRequest, "not valid JSON"),
                 ("/v2/models/forest/infer", #"{"inputs": []}"#, nil, .badRequest, "inputs must be a non-empty list"),
-                ("/v2/models/forest/infer", #"{"inputs": [{"name": "float_input", "shape": [1, 8], "datatype": "FP32", "data": [1, 2]}]}"#, nil, .badRequest, "has 2 values; its shape needs 8"),
-                ("/v2/models/forest/infer", #"{"inputs": [{"name": "float_input", "shape": [1, 3], "datatype": "FP32", "data": [1, 2, 3]}]}"#, nil, .badRequest, "takes 8 features per row"),
-                ("/v2/models/forest/infer", #"{"inputs": [{"name": "float_input", "shape": [1, 8], "datatype": "FP32", "data": ["a", 2, 3, 4, 5, 6, 7, 8]}]}"#, nil, .badRequest, "is not a number"),
+                ("/v2/models/forest/infer", #"{"inputs": [{"name": "input", "shape": [1, 8], "datatype": "FP32", "data": [1, 2]}]}"#, nil, .badRequest, "has 2 values; its shape needs 8"),
+                ("/v2/models/forest/infer", #"{"inputs": [{"name": "input", "shape": [1, 3], "datatype": "FP32", "data": [1, 2, 3]}]}"#, nil, .badRequest, "takes 8 features per row"),
+                ("/v2/models/forest/infer", #"{"inputs": [{"name": "input", "shape": [1, 8], "datatype": "FP32", "data": ["a", 2, 3, 4, 5, 6, 7, 8]}]}"#, nil, .badRequest, "is not a number"),
                 ("/v2/models/forest/infer", #"{"inputs": [{"name": "x", "shape": [1], "datatype": "FP16", "data": [1]}]}"#, nil, .badRequest, "FP16 is not supported"),
+                ("/v2/models/forest/infer", #"{"inputs": [{"name": "wrong", "shape": [1, 8], "datatype": "FP32", "data": [1, 2, 3, 4, 5, 6, 7, 8]}]}"#, nil, .badRequest, "input 'wrong' is not one of the model's inputs (input)"),
+                ("/deployments/forest/invocations", #"{"inputs": {"wrong": [[1, 2, 3, 4, 5, 6, 7, 8]]}}"#, "application/json", .badRequest, "input 'wrong' is not one of the model's inputs"),
                 ("/v2/models/nothing/infer", #"{"inputs": [{"name": "x", "shape": [1], "datatype": "FP32", "data": [1]}]}"#, nil, .notFound, "does not exist"),
                 ("/deployments/forest/invocations", "[1, 2]", "application/json", .badRequest, "Received a list"),
                 ("/deployments/forest/invocations", #"{"instances": [[1, 2]], "inputs": [[1]]}"#, "application/json", .badRequest, "exactly one of"),
@@ -233,6 +239,33 @@ struct DeploymentGatewayTests {
             #expect(bad.status == .badRequest && bad.text.contains("feedback[0]: label"))
             let unknown = try await client.send(.post, "/api/capstan/v1/deployments/nothing/feedback", body: #"{"request_id": "x", "label": 1}"#)
             #expect(unknown.status == .notFound)
+        }
+    }
+
+    @Test func metricsCountRequestsByDeploymentVariantAndCode() async throws {
+        try await withServer { client in
+            _ = try await register(client, name: "forest", file: Self.forest)
+            #expect(try await deploy(client, #"{"name": "forest", "model": "models:/forest/1"}"#).status == .ok)
+            for _ in 0..<3 { _ = try await infer(client, "forest") }
+            _ = try await client.raw(.post, "/v2/models/forest/infer", body: Array("{}".utf8))
+            _ = try await infer(client, "no-such-deployment-\(UUID().uuidString)")
+            let reply = try await client.raw(.get, "/metrics")
+            #expect(reply.headers[.contentType] == "text/plain; version=0.0.4; charset=utf-8")
+            let text = reply.text
+            for line in [
+                #"capstan_inference_requests_total{deployment="forest",variant="default",code="200"} 3"#,
+                #"capstan_inference_requests_total{deployment="forest",variant="",code="400"} 1"#,
+                #"capstan_inference_requests_total{deployment="",variant="",code="404"} 1"#,
+                #"capstan_inference_request_duration_seconds_count{deployment="forest",variant="default"} 3"#,
+                #"capstan_traffic_weight{deployment="forest",variant="default"} 1.0"#,
+                #"capstan_deployment_revision{deployment="forest"} 1.0"#,
+                "capstan_inference_requests_in_flight 0.0",
+                "# TYPE capstan_prediction_log_queue_depth gauge",
+                "# TYPE process_cpu_seconds_total counter",
+            ] {
+                #expect(text.contains(line + "\n"), "missing \(line)")
+            }
+            #expect(text.contains(#"capstan_model_load_duration_seconds{model="forest",version="1"}"#))
         }
     }
 }

@@ -11,7 +11,9 @@ import CapstanServing
 enum ScoringPayload {
     static let formats = ["dataframe_split", "dataframe_records", "instances", "inputs"]
 
-    static func frame(json: JSONValue) throws -> FeatureFrame {
+    /// - Parameter summary: the deployed model's description, which named tensors are checked
+    ///   against (nil when the deployment is not live; prediction then says so).
+    static func frame(json: JSONValue, summary: ModelSummary?) throws -> FeatureFrame {
         guard case .object(let members) = json else {
             if case .array = json {
                 throw ScoringError.badRequest(
@@ -42,6 +44,16 @@ enum ScoringPayload {
         default:
             // `instances` (rows) and `inputs` (rows, or columns by name).
             if case .object(let columns) = payload, format == "inputs" {
+                // Tensors by input name when any is a matrix (as MLflow's ONNX flavor takes
+                // them); otherwise columns.
+                if columns.contains(where: { _, values in isMatrix(values) }) {
+                    let tensors = try columns.map { name, values in try tensor(values, name: name) }
+                    do {
+                        return try summary.map { try TensorFrames.frame(from: tensors, for: $0) } ?? TensorFrames.frame(from: tensors)
+                    } catch let error as ServingError {
+                        throw ScoringError.badRequest(error.description)
+                    }
+                }
                 return try build(columns.map { name, values in (name, try flatColumn(values, name: name)) })
             }
             guard case .array(let rows) = payload else {
@@ -74,6 +86,26 @@ enum ScoringPayload {
             for (name, _) in fields where !names.contains(name) { names.append(name) }
         }
         return try build(try names.map { name in (name, try column(rows.map { $0[name] ?? .null }, name: name)) })
+    }
+
+    static func isMatrix(_ value: JSONValue) -> Bool {
+        guard case .array(let rows) = value, case .array(let first)? = rows.first else { return false }
+        return first.count > 1
+    }
+
+    /// A tensor from `inputs: {name: [[…], …]}`: rows of equal width.
+    private static func tensor(_ value: JSONValue, name: String) throws -> NamedTensor {
+        guard case .array(let rows) = value else { throw ScoringError.badRequest("inputs.\(name) must be a list.") }
+        guard case .array(let first)? = rows.first else { return NamedTensor(name: name, shape: [rows.count], values: try column(rows, name: name)) }
+        var flat: [JSONValue] = []
+        flat.reserveCapacity(rows.count * first.count)
+        for (index, row) in rows.enumerated() {
+            guard case .array(let cells) = row, cells.count == first.count else {
+                throw ScoringError.badRequest("inputs.\(name) row \(index) must be a list of \(first.count) values, as the first row is.")
+            }
+            flat += cells
+        }
+        return NamedTensor(name: name, shape: [rows.count, first.count], values: try column(flat, name: name))
     }
 
     /// One column from `inputs: {name: values}`: a list of scalars, or of single-value lists.
@@ -129,20 +161,24 @@ enum ScoringPayload {
         }
     }
 
-    /// `{"predictions": [...]}`: one object per row, each output a value ([N]) or a list ([N, K]).
-    static func predictions(_ outputs: FeatureFrame) -> JSONValue {
+    /// `{"predictions": …}` shaped as `mlflow models serve` shapes it for the same model:
+    /// an ONNX model's outputs by name (`{"label": [...], "probabilities": [[...], ...]}`,
+    /// as its ONNX flavor returns a dict of arrays); a tree model's predicted labels, or
+    /// values for a regressor, as a list (as the XGBoost and LightGBM flavors return them).
+    static func predictions(_ outputs: FeatureFrame, format: String) -> JSONValue {
         let tensors = TensorFrames.tensors(from: outputs)
-        let rows = outputs.rowCount
-        var records: [JSONValue] = []
-        records.reserveCapacity(rows)
-        for r in 0..<rows {
-            records.append(.object(tensors.map { tensor in
-                let width = tensor.shape.count == 2 ? tensor.shape[1] : 1
-                let cells = (0..<width).map { value(tensor.values, r * width + $0) }
-                return (tensor.name, tensor.shape.count == 2 ? .array(cells) : cells[0])
-            }))
+        if format != "onnx", let main = tensors.first(where: { $0.name == "label" || $0.name == "prediction" }) {
+            return .object([("predictions", nested(main))])
         }
-        return .object([("predictions", .array(records))])
+        return .object([("predictions", .object(tensors.map { ($0.name, nested($0)) }))])
+    }
+
+    /// A tensor as nested lists: [N] a list, [N, K] a list of rows.
+    private static func nested(_ tensor: NamedTensor) -> JSONValue {
+        let rows = tensor.shape.first ?? 0
+        guard tensor.shape.count == 2 else { return .array((0..<rows).map { value(tensor.values, $0) }) }
+        let width = tensor.shape[1]
+        return .array((0..<rows).map { r in .array((0..<width).map { value(tensor.values, r * width + $0) }) })
     }
 
     private static func value(_ column: FeatureFrame.Column, _ index: Int) -> JSONValue {

@@ -12,27 +12,36 @@ import NIOCore
 struct ScoringRoutes<Context: RequestContext> {
     let deployments: DeploymentService
     let gateway: GatewaySettings
+    let metrics: GatewayMetrics
     let logger: Logger
 
     func register(on router: Router<Context>) {
-        let deployments = self.deployments, gateway = self.gateway, logger = self.logger
+        let deployments = self.deployments, gateway = self.gateway, metrics = self.metrics, logger = self.logger
         router.post("/deployments/:name/invocations") { request, context in
-            do {
-                let name = try context.parameters.require("name")
-                let frame = try await Self.frame(request, context: context, gateway: gateway)
-                let key = Self.stickyKey(deployments.liveRevision(name)?.spec.sticky, request: request, frame: frame)
-                let result = try await deployments.predict(name, frame: frame, key: key,
-                                                           requestId: gateway.requestId(given: nil, request: request))
-                var response = jsonResponse(ScoringPayload.predictions(result.outputs))
-                gateway.tag(&response, result)
+            await metrics.track {
+                var answered: PredictionResult?
+                let response: Response
+                do {
+                    let name = try context.parameters.require("name")
+                    let live = deployments.liveRevision(name)
+                    let frame = try await Self.frame(request, context: context, gateway: gateway, summary: live?.variants[0].model.model.summary)
+                    let key = Self.stickyKey(live?.spec.sticky, request: request, frame: frame)
+                    let result = try await deployments.predict(name, frame: frame, key: key,
+                                                               requestId: gateway.requestId(given: nil, request: request))
+                    answered = result
+                    var reply = jsonResponse(ScoringPayload.predictions(result.outputs, format: result.variant.model.model.summary.format))
+                    gateway.tag(&reply, result)
+                    response = reply
+                } catch {
+                    response = Self.errorResponse(error, request: request, logger: logger)
+                }
+                metrics.record(deployments, request: request, context: context, result: answered, status: response.status)
                 return response
-            } catch {
-                return Self.errorResponse(error, request: request, logger: logger)
             }
         }
     }
 
-    static func frame(_ request: Request, context: Context, gateway: GatewaySettings) async throws -> FeatureFrame {
+    static func frame(_ request: Request, context: Context, gateway: GatewaySettings, summary: ModelSummary?) async throws -> FeatureFrame {
         let contentType = request.headers[.contentType] ?? "application/json"
         let parts = contentType.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
         for parameter in parts.dropFirst() where parameter != "charset=utf-8" {
@@ -47,7 +56,7 @@ struct ScoringRoutes<Context: RequestContext> {
             } catch {
                 throw ScoringError.badRequest("The body is not valid JSON: \(error)")
             }
-            return try ScoringPayload.frame(json: json)
+            return try ScoringPayload.frame(json: json, summary: summary)
         case "text/csv", "application/csv":
             do {
                 return try FeatureFrame(csv: String(buffer: body), source: "the CSV body")

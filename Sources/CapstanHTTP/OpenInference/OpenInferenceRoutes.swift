@@ -16,10 +16,11 @@ import NIOCore
 struct OpenInferenceRoutes<Context: RequestContext> {
     let deployments: DeploymentService
     let gateway: GatewaySettings
+    let metrics: GatewayMetrics
     let logger: Logger
 
     func register(on router: Router<Context>) {
-        let deployments = self.deployments, gateway = self.gateway, logger = self.logger
+        let deployments = self.deployments, gateway = self.gateway, metrics = self.metrics, logger = self.logger
         router.get("/v2") { _, _ in
             jsonResponse(.object([
                 ("name", .string("capstan")), ("version", .string(CapstanServer.version)),
@@ -43,21 +44,30 @@ struct OpenInferenceRoutes<Context: RequestContext> {
                 }
             }
             router.post(RouterPath(base + "/infer")) { request, context in
-                await Self.respond(logger: logger, request: request) {
-                    let name = try context.parameters.require("name")
-                    if versioned { _ = try Self.live(deployments, context, versioned: true) }
-                    let body = try await request.body.collect(upTo: gateway.maxRequestBytes)
-                    let headerLength = request.headers[HTTPField.Name("Inference-Header-Content-Length")!].map { Int($0) } ?? nil
-                    if request.headers[HTTPField.Name("Inference-Header-Content-Length")!] != nil && headerLength == nil {
-                        throw OIPError.badRequest("Inference-Header-Content-Length must be an integer")
+                await metrics.track {
+                    var answered: PredictionResult?
+                    let response = await Self.respond(logger: logger, request: request) {
+                        let name = try context.parameters.require("name")
+                        if versioned { _ = try Self.live(deployments, context, versioned: true) }
+                        let body = try await request.body.collect(upTo: gateway.maxRequestBytes)
+                        let headerField = request.headers[HTTPField.Name("Inference-Header-Content-Length")!]
+                        let headerLength = headerField.flatMap { Int($0) }
+                        if headerField != nil && headerLength == nil {
+                            throw OIPError.badRequest("Inference-Header-Content-Length must be an integer")
+                        }
+                        let inference = try OIPRequest(body: body, headerLength: headerLength)
+                        let live = deployments.liveRevision(name)
+                        let frame = try live.map { try TensorFrames.frame(from: inference.inputs, for: $0.variants[0].model.model.summary) }
+                            ?? TensorFrames.frame(from: inference.inputs)
+                        let result = try await deployments.predict(
+                            name, frame: frame, key: Self.stickyKey(live?.spec.sticky, request: request, inference: inference),
+                            requestId: gateway.requestId(given: inference.id, request: request))
+                        answered = result
+                        var response = jsonResponse(try Self.inferResponse(result, request: inference))
+                        gateway.tag(&response, result)
+                        return response
                     }
-                    let inference = try OIPRequest(body: body, headerLength: headerLength)
-                    let requestId = gateway.requestId(given: inference.id, request: request)
-                    let key = Self.stickyKey(deployments.liveRevision(name)?.spec.sticky, request: request, inference: inference)
-                    let result = try await deployments.predict(name, frame: try TensorFrames.frame(from: inference.inputs),
-                                                               key: key, requestId: requestId)
-                    var response = jsonResponse(try Self.inferResponse(result, request: inference))
-                    gateway.tag(&response, result)
+                    metrics.record(deployments, request: request, context: context, result: answered, status: response.status)
                     return response
                 }
             }
