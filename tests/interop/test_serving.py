@@ -12,6 +12,8 @@ reference mlflow server has no such API.
 """
 
 import json
+import shutil
+import subprocess
 import os
 from urllib.parse import urlsplit
 
@@ -143,13 +145,14 @@ def invocations(session, server, name, body, content_type="application/json", he
 
 
 def predictions(resp) -> tuple[np.ndarray, np.ndarray]:
-    """Labels and probabilities from a 200 `{"predictions": [{"label", "probabilities"}, ...]}`."""
+    """Labels and probabilities from a 200 `{"predictions": {"label": [...], "probabilities": [[...], ...]}}`,
+    the shape `mlflow models serve` gives an ONNX model's outputs (one list per output)."""
     assert resp.status_code == 200, (resp.status_code, resp.text[:2000])
     assert resp.headers.get("Content-Type", "").startswith("application/json"), resp.headers
-    rows = resp.json()["predictions"]
-    assert isinstance(rows, list) and all(set(r) == {"label", "probabilities"} for r in rows), rows
-    assert all(isinstance(r["label"], int) for r in rows), rows
-    return np.array([r["label"] for r in rows]), np.array([r["probabilities"] for r in rows], dtype=np.float64)
+    outputs = resp.json()["predictions"]
+    assert isinstance(outputs, dict) and set(outputs) == {"label", "probabilities"}, outputs
+    assert all(isinstance(label, int) for label in outputs["label"]), outputs
+    return np.array(outputs["label"]), np.array(outputs["probabilities"], dtype=np.float64)
 
 
 def assert_matches(labels, probabilities, ref):
@@ -632,3 +635,23 @@ def test_rollback_errors_are_4xx(server, models, http):
     resp = http.post(f"{server.url}{DEPLOYMENTS}/{unique('nope')}/rollback", json={}, timeout=TIMEOUT)
     assert_api_error(resp, 404)
     assert get_deployment(http, server, name)["active_revision"] == 1
+
+
+# --------------------------------------------------------------------------------------------
+# /metrics: Prometheus' own checker accepts the exposition.
+# --------------------------------------------------------------------------------------------
+def test_metrics_pass_promtool_and_count_the_traffic(server, deployed, http):
+    promtool = shutil.which("promtool")
+    assert promtool, "promtool is missing: scripts/test installs it (Debian package prometheus)"
+    for _ in range(3):
+        assert invocations(http, server, deployed["name"], {"instances": X_TEST[:1].tolist()}).status_code == 200
+    resp = http.get(f"{server.url}/metrics", timeout=TIMEOUT)
+    assert resp.status_code == 200
+    assert resp.headers["Content-Type"] == "text/plain; version=0.0.4; charset=utf-8"
+    check = subprocess.run([promtool, "check", "metrics"], input=resp.content, capture_output=True, timeout=60)
+    assert check.returncode == 0, (check.stdout + check.stderr).decode()
+    name = deployed["name"]
+    assert f'capstan_inference_request_duration_seconds_bucket{{deployment="{name}",variant="default",le="+Inf"}}' in resp.text
+    requests_line = next(line for line in resp.text.splitlines()
+                         if line.startswith(f'capstan_inference_requests_total{{deployment="{name}",variant="default",code="200"}}'))
+    assert float(requests_line.split()[-1]) >= 3
