@@ -19,11 +19,13 @@ public final class DeploymentService: Sendable {
     /// What takes traffic now, by deployment name. Read on every request, so a lock held for
     /// a dictionary lookup, not an actor hop.
     private let live = Mutex<[String: LiveRevision]>([:])
-    private let changes = SerialQueue()
+    let changes = SerialQueue()
     /// Shadow predictions running now, and those skipped because too many were.
     let shadowsInFlight = Atomic<Int>(0)
     let shadowsSkipped = Atomic<Int>(0)
     static let maxShadowsInFlight = 64
+    /// Canary rollouts of live revisions, by deployment name.
+    let rollouts = Mutex<[String: CanaryRollout]>([:])
 
     public init(database: Database, registry: RegistryService, artifacts: any ArtifactStore, logger: Logger) {
         self.store = DeploymentStore(database: database)
@@ -76,7 +78,7 @@ public final class DeploymentService: Sendable {
                 message: "revision made with \(Self.describe(resolved))")
             try await store.activate(deployment: spec.name, revision: record.revision,
                                      message: "revision \(record.revision) takes traffic")
-            swapIn(LiveRevision(spec: spec, revision: record.revision, resolved: resolved, loaded: loaded))
+            try await swapIn(LiveRevision(spec: spec, revision: record.revision, resolved: resolved, loaded: loaded))
             return try await store.revision(deployment: spec.name, revision: record.revision)
         }
     }
@@ -108,7 +110,7 @@ public final class DeploymentService: Sendable {
             let loaded = try await load(resolved)
             try await store.activate(deployment: name, revision: target.revision, kind: "rolled_back",
                                      message: "rolled back from revision \(deployment.activeRevision.map(String.init) ?? "none") to \(target.revision)")
-            swapIn(LiveRevision(spec: spec, revision: target.revision, resolved: resolved, loaded: loaded))
+            try await swapIn(LiveRevision(spec: spec, revision: target.revision, resolved: resolved, loaded: loaded))
             return try await store.revision(deployment: name, revision: target.revision)
         }
     }
@@ -123,7 +125,7 @@ public final class DeploymentService: Sendable {
                 let record = try await store.revision(deployment: deployment.name, revision: active)
                 let resolved = try Self.decodeResolved(record.resolved)
                 let loaded = try await load(resolved)
-                swapIn(LiveRevision(spec: try Self.decodeSpec(record.spec), revision: active, resolved: resolved, loaded: loaded))
+                try await swapIn(LiveRevision(spec: try Self.decodeSpec(record.spec), revision: active, resolved: resolved, loaded: loaded))
                 logger.info("Deployment \(deployment.name) serves revision \(active)")
             } catch {
                 logger.error("Deployment \(deployment.name) revision \(active) could not be loaded: \(error)")
@@ -131,7 +133,38 @@ public final class DeploymentService: Sendable {
         }
     }
 
-    private func swapIn(_ revision: LiveRevision) {
+    /// Makes `revision` serve. With a rollout, its weights come from the rollout's state:
+    /// the saved one when this revision already had one (a restart), else its first step.
+    private func swapIn(_ incoming: LiveRevision) async throws {
+        var revision = incoming
+        if let plan = incoming.spec.rollout {
+            let saved = try await store.rollout(deployment: incoming.deployment, revision: incoming.revision)
+                .flatMap { try? JSONDecoder().decode(CanaryRollout.self, from: Data($0.utf8)) }
+            let state = saved ?? CanaryRollout(startedAt: Clock.nowMillis())
+            if saved == nil {
+                try await store.saveRollout(
+                    deployment: incoming.deployment, revision: incoming.revision, state: try Self.encode(state),
+                    event: ("rollout_started", "canary '\(incoming.variants[1].name)' starts at \(Self.percent(plan.steps[0]))", nil))
+            }
+            rollouts.withLock { $0[incoming.deployment] = state }
+            revision = incoming.withWeights(Self.weights(state, plan))
+        } else {
+            rollouts.withLock { $0[incoming.deployment] = nil }
+        }
+        swapLive(revision)
+    }
+
+    /// [stable, canary] weights for a rollout's state.
+    static func weights(_ state: CanaryRollout, _ plan: DeploymentSpec.Rollout) -> [Double] {
+        let canary = state.canaryWeight(steps: plan.steps)
+        return [100 - canary, canary]
+    }
+
+    static func percent(_ value: Double) -> String {
+        value == value.rounded() ? "\(Int(value))%" : "\(value)%"
+    }
+
+    func swapLive(_ revision: LiveRevision) {
         let inUse = live.withLock { table -> [(name: String, version: Int64)] in
             table[revision.deployment] = revision
             return table.values.flatMap { live in

@@ -31,6 +31,12 @@ public struct LiveRevision: Sendable {
         self.split = TrafficSplit(weights: variants.map(\.weight))
     }
 
+    /// The same revision and models with other weights (a rollout step).
+    public func withWeights(_ weights: [Double]) -> LiveRevision {
+        LiveRevision(deployment: deployment, revision: revision, spec: spec,
+                     variants: zip(variants, weights).map { Variant(name: $0.name, model: $0.model, weight: $1) }, shadows: shadows)
+    }
+
     /// The variant that answers a request with this sticky key (random without one).
     public func variant(forKey key: String?) -> Variant {
         var random = SystemRandomNumberGenerator()

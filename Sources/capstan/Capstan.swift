@@ -7,7 +7,7 @@ struct Capstan: AsyncParsableCommand {
         abstract: "Capstan: MLflow-compatible tracking, artifacts and model registry, and in-process inference, in one binary.",
         version: "0.1.0",
         subcommands: [ServerCommand.self, ExperimentsCommand.self, RunsCommand.self, ModelsCommand.self,
-                      DeployCommand.self, DeploymentsCommand.self, RollbackCommand.self,
+                      DeployCommand.self, DeploymentsCommand.self, RollbackCommand.self, RolloutCommand.self,
                       PredictCommand.self, InspectCommand.self, BenchModelCommand.self]
     )
 }

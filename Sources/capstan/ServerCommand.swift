@@ -75,7 +75,10 @@ struct ServerCommand: AsyncParsableCommand {
         )
         // The prediction log's writer; stopped after the server, so it writes the last entries.
         let predictionLog = Task { await deployments.log.run() }
+        // Canary rollouts move on their own: every second, due steps are analysed.
+        let rollouts = Task { await deployments.runRollouts() }
         func stopLog() async {
+            rollouts.cancel()
             predictionLog.cancel()
             await predictionLog.value
         }

@@ -268,4 +268,94 @@ struct DeploymentGatewayTests {
             #expect(text.contains(#"capstan_model_load_duration_seconds{model="forest",version="1"}"#))
         }
     }
+
+    /// A stable/canary deployment of the forest (version 1) and `canary`, rolling out in two
+    /// fast steps under `rules`.
+    func rollout(_ client: TestClient, canary: String, rules: String) async throws {
+        _ = try await register(client, name: "forest", file: Self.forest)
+        _ = try await register(client, name: "forest", file: Self.forest)
+        _ = try await register(client, name: "mlp", file: Self.mlp)
+        let spec = #"""
+            {"name": "churn",
+             "variants": [{"name": "stable", "model": "models:/forest/1"}, {"name": "canary", "model": "\#(canary)"}],
+             "rollout": {"steps": [30, 100], "interval": "150ms", "analysis": \#(rules)}}
+            """#
+        let deployed = try await deploy(client, spec)
+        #expect(deployed.status == .ok, "\(deployed.text)")
+    }
+
+    /// Sends traffic (and, through `feedback`, labels) until the rollout reaches `phase`.
+    func drive(_ client: TestClient, until phase: String, feedback: ((String, String) -> String?)? = nil) async throws -> JSONValue {
+        for _ in 0..<400 {
+            let reply = try await infer(client, "churn")
+            if let feedback, let id = reply.headers[HTTPField.Name("X-Request-Id")!],
+               let variant = reply.headers[HTTPField.Name("X-Capstan-Variant")!], let label = feedback(variant, id) {
+                _ = try await client.send(.post, "/api/capstan/v1/deployments/churn/feedback", body: #"{"request_id": "\#(id)", "label": "\#(label)"}"#)
+            }
+            let status = try await client.raw(.get, "/api/capstan/v1/deployments/churn/rollout").json
+            if status["phase"] == .string(phase) { return status }
+            try await Task.sleep(for: .milliseconds(5))
+        }
+        throw TestFailure("the rollout never reached \(phase)")
+    }
+
+    func eventKinds(_ client: TestClient) async throws -> [String] {
+        guard case .array(let events)? = try await client.raw(.get, "/api/capstan/v1/deployments/churn/events").json["events"] else { return [] }
+        return events.compactMap { if case .string(let kind)? = $0["kind"] { kind } else { nil } }
+    }
+
+    @Test func aHealthyCanaryIsPromotedStepByStep() async throws {
+        try await withServer { client in
+            try await rollout(client, canary: "models:/forest/2", rules: #"[{"metric": "error_rate", "max": 0.05, "min_samples": 3}]"#)
+            let status = try await drive(client, until: "promoted")
+            #expect(status["canary_weight"] == .double(100))
+            for _ in 0..<5 { #expect(try await infer(client, "churn").headers[HTTPField.Name("X-Capstan-Variant")!] == "canary") }
+            let kinds = try await eventKinds(client)
+            #expect(kinds.suffix(3) == ["rollout_started", "rollout_step", "rollout_promoted"], "\(kinds)")
+            let events = try await client.raw(.get, "/api/capstan/v1/deployments/churn/events").json
+            guard case .array(let list)? = events["events"], let step = list.first(where: { $0["kind"] == .string("rollout_step") }) else {
+                throw TestFailure(JSONWriter.string(events))
+            }
+            #expect(step["details"]?["verdict"] == .string("pass"))
+            #expect(step["details"]?["checks"]?.arrayCount == 1)
+        }
+    }
+
+    @Test(arguments: [
+        ("erroring", "models:/mlp/1", #"[{"metric": "error_rate", "max": 0.1, "min_samples": 3}]"#),
+        ("slow", "models:/forest/2", #"[{"metric": "latency_p99_ms", "max": 0.000001, "min_samples": 3}]"#),
+        ("less accurate", "models:/forest/2", #"[{"metric": "accuracy", "min_delta": -0.02, "min_samples": 3}]"#),
+    ])
+    func aBadCanaryIsAbortedAndStableTakesEverything(kind: String, canary: String, rules: String) async throws {
+        try await withServer { client in
+            try await rollout(client, canary: canary, rules: rules)
+            // Ground truth that agrees with stable's answers and not with the canary's.
+            let status = try await drive(client, until: "aborted") { variant, _ in variant == "stable" ? "1" : "0" }
+            #expect(status["canary_weight"] == .double(0), "\(kind)")
+            for _ in 0..<5 { #expect(try await infer(client, "churn").headers[HTTPField.Name("X-Capstan-Variant")!] == "stable") }
+            #expect(try await eventKinds(client).last == "rollout_aborted", "\(kind)")
+            let resume = try await client.send(.post, "/api/capstan/v1/deployments/churn/rollout/resume", body: "")
+            #expect(resume.status == .conflict, "a finished rollout does not resume")
+        }
+    }
+
+    @Test func operatorsPauseResumePromoteAndAbort() async throws {
+        try await withServer { client in
+            try await rollout(client, canary: "models:/forest/2", rules: #"[{"metric": "error_rate", "max": 0.05, "min_samples": 1000}]"#)
+            func command(_ name: String) async throws -> TestClient.Reply {
+                try await client.send(.post, "/api/capstan/v1/deployments/churn/rollout/\(name)", body: "")
+            }
+            #expect(try await command("pause").json["phase"] == .string("paused"))
+            #expect(try await command("pause").status == .conflict)
+            #expect(try await command("resume").json["phase"] == .string("progressing"))
+            #expect(try await command("promote").json["canary_weight"] == .double(100))
+            #expect(try await command("abort").status == .conflict)
+            #expect(try await command("reverse").status == .notFound)
+            #expect(try await client.raw(.get, "/api/capstan/v1/deployments/nothing/rollout").status == .notFound)
+        }
+    }
+}
+
+extension JSONValue {
+    var arrayCount: Int? { if case .array(let items) = self { items.count } else { nil } }
 }

@@ -28,7 +28,9 @@ func withServer<T: Sendable>(_ body: @Sendable (TestClient) async throws -> T) a
     )
     let app = Application(router: CapstanServer.router(services, logger: logger), logger: logger)
     let predictionLog = Task { await services.deployments.log.run(interval: .milliseconds(10)) }
+    let rollouts = Task { await services.deployments.runRollouts(interval: .milliseconds(20)) }
     func stop() async {
+        rollouts.cancel()
         predictionLog.cancel()
         await predictionLog.value
         await database.close()

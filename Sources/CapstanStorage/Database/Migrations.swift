@@ -5,6 +5,7 @@ enum Migrations {
         registryTables,
         deploymentTables,
         predictionLogTables,
+        rolloutTable,
     ]
 
     static let trackingTables = Migration(name: "0001_tracking_tables", statements: [
@@ -268,6 +269,18 @@ enum Migrations {
             reward {double},
             time BIGINT NOT NULL,
             PRIMARY KEY (deployment, request_id))
+        """,
+    ])
+
+    // The progress of a deployment's canary rollout (JSON, owned by the serving domain), so a
+    // restarted server resumes it where it was.
+    static let rolloutTable = Migration(name: "0005_deployment_rollouts", statements: [
+        """
+        CREATE TABLE deployment_rollouts (
+            deployment {text} PRIMARY KEY,
+            revision BIGINT NOT NULL,
+            state {text} NOT NULL,
+            last_update_time BIGINT NOT NULL)
         """,
     ])
 }

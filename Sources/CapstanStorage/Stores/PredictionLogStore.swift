@@ -96,4 +96,15 @@ public struct PredictionOutcome: Sendable, Equatable {
     public var predictedLabel: String?
     public var feedbackLabel: String?
     public var reward: Double?
+
+    public init(variant: String, isShadow: Bool, failed: Bool, latencyMilliseconds: Double, predictedLabel: String?,
+                feedbackLabel: String?, reward: Double?) {
+        self.variant = variant
+        self.isShadow = isShadow
+        self.failed = failed
+        self.latencyMilliseconds = latencyMilliseconds
+        self.predictedLabel = predictedLabel
+        self.feedbackLabel = feedbackLabel
+        self.reward = reward
+    }
 }

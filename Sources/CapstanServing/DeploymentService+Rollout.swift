@@ -1,0 +1,157 @@
+import CapstanJSON
+import CapstanStorage
+import Foundation
+
+extension DeploymentService {
+    /// An operator's command to a rollout.
+    public enum RolloutCommand: String, Sendable, CaseIterable {
+        case pause, resume, promote, abort
+    }
+
+    /// A rollout as `capstan rollout status` shows it.
+    public struct RolloutStatus: Sendable {
+        public let deployment: String
+        public let revision: Int64
+        public let plan: DeploymentSpec.Rollout
+        public let state: CanaryRollout
+        public let stable: String
+        public let canary: String
+        /// The current step's analysis so far.
+        public let analysis: RolloutAnalysis
+    }
+
+    /// Moves every progressing rollout whose step is due, and aborts any whose canary fails a
+    /// rule. Runs every `interval` until cancelled.
+    public func runRollouts(interval: Duration = .seconds(1)) async {
+        while !Task.isCancelled {
+            try? await Task.sleep(for: interval)
+            for revision in liveRevisions() where revision.spec.rollout != nil {
+                do {
+                    try await evaluateRollout(revision.deployment, now: Clock.nowMillis())
+                } catch {
+                    logger.error("Rollout of \(revision.deployment): \(error)")
+                }
+            }
+        }
+    }
+
+    /// One look at a deployment's rollout: analyse its current step and act on the verdict.
+    public func evaluateRollout(_ name: String, now: Int64) async throws {
+        try await changes.run { [self] in
+            guard let revision = liveRevision(name), let plan = revision.spec.rollout,
+                  let state = rollouts.withLock({ $0[name] }), state.phase == .progressing else { return }
+            let analysis = try await analyse(revision, plan: plan, since: state.stepStartedAt)
+            let (next, decision) = state.next(now: now, intervalMilliseconds: Int64(plan.intervalSeconds * 1000), steps: plan.steps,
+                                              verdict: analysis.verdict)
+            let canary = revision.variants[1].name
+            let message: String
+            switch decision {
+            case .wait: return
+            case .advance(let step): message = "analysis passed; canary '\(canary)' to \(Self.percent(plan.steps[step]))"
+            case .promote: message = "every step passed; canary '\(canary)' promoted to 100%"
+            case .abort:
+                let failed = analysis.checks.filter { $0.passed == false }.map(\.rule).joined(separator: "; ")
+                message = "analysis failed (\(failed)); canary '\(canary)' aborted, all traffic back to '\(revision.variants[0].name)'"
+            }
+            let kind = switch decision {
+            case .advance: "rollout_step"
+            case .promote: "rollout_promoted"
+            default: "rollout_aborted"
+            }
+            try await record(next, to: revision, plan: plan, event: (kind, message, analysis))
+        }
+    }
+
+    /// Pauses, resumes, promotes or aborts a deployment's rollout by hand.
+    public func commandRollout(_ name: String, _ command: RolloutCommand) async throws -> RolloutStatus {
+        try await changes.run { [self] in
+            guard let revision = liveRevision(name) else { throw ServingError.notFound("Deployment '\(name)' is not serving.") }
+            guard let plan = revision.spec.rollout, var state = rollouts.withLock({ $0[name] }) else {
+                throw ServingError.conflict("Deployment '\(name)' revision \(revision.revision) has no rollout.")
+            }
+            let finished = state.phase == .promoted || state.phase == .aborted
+            guard !finished else {
+                throw ServingError.conflict("The rollout of '\(name)' is already \(state.phase.rawValue); apply a new revision to start another.")
+            }
+            let message: String
+            switch command {
+            case .pause:
+                guard state.phase == .progressing else { throw ServingError.conflict("The rollout of '\(name)' is not progressing.") }
+                state.phase = .paused
+                message = "paused by operator at \(Self.percent(plan.steps[state.step]))"
+            case .resume:
+                guard state.phase == .paused else { throw ServingError.conflict("The rollout of '\(name)' is not paused.") }
+                state.phase = .progressing
+                state.stepStartedAt = Clock.nowMillis()
+                message = "resumed by operator at \(Self.percent(plan.steps[state.step]))"
+            case .promote:
+                state.phase = .promoted
+                message = "promoted by operator; canary '\(revision.variants[1].name)' to 100%"
+            case .abort:
+                state.phase = .aborted
+                message = "aborted by operator; all traffic back to '\(revision.variants[0].name)'"
+            }
+            let analysis = try await analyse(revision, plan: plan, since: state.stepStartedAt)
+            let kind = switch command {
+            case .pause: "rollout_paused"
+            case .resume: "rollout_resumed"
+            case .promote: "rollout_promoted"
+            case .abort: "rollout_aborted"
+            }
+            try await record(state, to: revision, plan: plan, event: (kind, message, analysis))
+            return RolloutStatus(deployment: name, revision: revision.revision, plan: plan, state: state,
+                                 stable: revision.variants[0].name, canary: revision.variants[1].name, analysis: analysis)
+        }
+    }
+
+    public func rolloutStatus(_ name: String) async throws -> RolloutStatus {
+        guard let revision = liveRevision(name) else {
+            _ = try await store.deployment(name: name)
+            throw ServingError.unavailable("Deployment '\(name)' has no loaded revision.")
+        }
+        guard let plan = revision.spec.rollout, let state = rollouts.withLock({ $0[name] }) else {
+            throw ServingError.notFound("Deployment '\(name)' revision \(revision.revision) has no rollout.")
+        }
+        return RolloutStatus(deployment: name, revision: revision.revision, plan: plan, state: state,
+                             stable: revision.variants[0].name, canary: revision.variants[1].name,
+                             analysis: try await analyse(revision, plan: plan, since: state.stepStartedAt))
+    }
+
+    private func analyse(_ revision: LiveRevision, plan: DeploymentSpec.Rollout, since: Int64) async throws -> RolloutAnalysis {
+        let outcomes = try await log.store.outcomes(deployment: revision.deployment, revision: revision.revision, since: since)
+            .filter { !$0.isShadow }
+        return RolloutAnalysis(rules: plan.analysis, stable: outcomes.filter { $0.variant == revision.variants[0].name },
+                               canary: outcomes.filter { $0.variant == revision.variants[1].name })
+    }
+
+    /// Saves the new state with its event (and the numbers behind it), then moves traffic.
+    private func record(_ state: CanaryRollout, to revision: LiveRevision, plan: DeploymentSpec.Rollout,
+                       event: (kind: String, message: String, analysis: RolloutAnalysis)) async throws {
+        let weights = Self.weights(state, plan)
+        let details = JSONValue.object([
+            ("phase", .string(state.phase.rawValue)), ("step", .int(Int64(state.step))),
+            ("canary_weight", .double(weights[1])), ("verdict", .string(event.analysis.verdict.rawValue)),
+            ("checks", .array(event.analysis.checks.map(\.json))),
+        ])
+        try await store.saveRollout(deployment: revision.deployment, revision: revision.revision, state: try Self.encode(state),
+                                    event: (event.kind, event.message, JSONWriter.string(details)))
+        rollouts.withLock { $0[revision.deployment] = state }
+        swapLive(revision.withWeights(weights))
+        logger.info("Deployment \(revision.deployment): \(event.message)")
+    }
+}
+
+extension RolloutAnalysis.Check {
+    public var json: JSONValue {
+        var object = JSONObjectBuilder()
+        object.set("metric", metric)
+        object.set("rule", rule)
+        object.set("canary", canary.map { .double($0) } ?? .null)
+        object.set("stable", stable.map { .double($0) } ?? .null)
+        object.set("canary_samples", Int64(canarySamples))
+        object.set("stable_samples", Int64(stableSamples))
+        object.set("min_samples", Int64(minSamples))
+        object.set("passed", passed.map { .bool($0) } ?? .null)
+        return object.value
+    }
+}

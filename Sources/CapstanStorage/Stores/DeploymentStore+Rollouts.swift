@@ -1,0 +1,30 @@
+import SQLKit
+
+extension DeploymentStore {
+    /// Saves a rollout's state for a revision; with `event`, records it in the same transaction.
+    public func saveRollout(deployment: String, revision: Int64, state: String,
+                            event: (kind: String, message: String, details: String?)? = nil) async throws {
+        let now = Clock.nowMillis()
+        try await database.write { db in
+            try await db.raw("""
+                INSERT INTO deployment_rollouts (deployment, revision, state, last_update_time)
+                VALUES (\(bind: deployment), \(bind: revision), \(bind: state), \(bind: now))
+                ON CONFLICT (deployment) DO UPDATE SET revision = excluded.revision, state = excluded.state,
+                    last_update_time = excluded.last_update_time
+                """).run()
+            if let event {
+                try await Self.appendEvent(deployment: deployment, revision: revision, kind: event.kind, message: event.message,
+                                           details: event.details, time: now, on: db)
+            }
+        }
+    }
+
+    /// The saved rollout state of `deployment`, if its revision is `revision`.
+    public func rollout(deployment: String, revision: Int64) async throws -> String? {
+        try await database.read { db in
+            try await db.raw("""
+                SELECT state FROM deployment_rollouts WHERE deployment = \(bind: deployment) AND revision = \(bind: revision)
+                """).first().map { try $0.string("state") }
+        }
+    }
+}
