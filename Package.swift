@@ -29,6 +29,8 @@ let package = Package(
             pkgConfig: "sqlite3",
             providers: [.apt(["libsqlite3-dev"])]
         ),
+        // math: statistical distributions, tests and estimates (pure Swift, no I/O).
+        .target(name: "CapstanStats", swiftSettings: swiftSettings),
         // A float matrix kernel for AVX2/FMA CPUs, chosen at run time by CapstanInference.
         .target(name: "CMatrixKernels"),
         // models: the inference runtime (ONNX, XGBoost, LightGBM) and feature frames.
@@ -68,7 +70,7 @@ let package = Package(
         .target(
             name: "CapstanServing",
             dependencies: [
-                "CapstanJSON", "CapstanStorage", "CapstanRegistry", "CapstanInference",
+                "CapstanJSON", "CapstanStorage", "CapstanRegistry", "CapstanInference", "CapstanStats",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Yams", package: "Yams"),
             ],
@@ -110,6 +112,11 @@ let package = Package(
             name: "CapstanInferenceTests",
             dependencies: ["CapstanInference"],
             exclude: ["Fixtures"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "CapstanStatsTests",
+            dependencies: ["CapstanStats"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
