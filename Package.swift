@@ -121,7 +121,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CapstanServingTests",
-            dependencies: ["CapstanServing"],
+            dependencies: ["CapstanServing", "CapstanStats"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

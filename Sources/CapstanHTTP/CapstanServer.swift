@@ -50,6 +50,7 @@ public enum CapstanServer {
         DeploymentRoutes<Context>(deployments: services.deployments, logger: logger).register(on: router)
         PredictionLogRoutes<Context>(deployments: services.deployments, logger: logger).register(on: router)
         RolloutRoutes<Context>(deployments: services.deployments, logger: logger).register(on: router)
+        ReportRoutes<Context>(deployments: services.deployments, logger: logger).register(on: router)
         OpenInferenceRoutes<Context>(deployments: services.deployments, gateway: services.gateway, metrics: services.metrics, logger: logger).register(on: router)
         ScoringRoutes<Context>(deployments: services.deployments, gateway: services.gateway, metrics: services.metrics, logger: logger).register(on: router)
         let deployments = services.deployments, metrics = services.metrics

@@ -356,6 +356,41 @@ struct DeploymentGatewayTests {
     }
 }
 
+extension DeploymentGatewayTests {
+    @Test func experimentAndShadowReportsReadTheLog() async throws {
+        try await withServer { client in
+            _ = try await register(client, name: "forest", file: Self.forest)
+            _ = try await register(client, name: "forest", file: Self.forest)
+            let spec = #"""
+                {"name": "ab", "variants": [{"name": "a", "model": "models:/forest/1"}, {"name": "b", "model": "models:/forest/2"}],
+                 "shadows": [{"name": "twin", "model": "models:/forest/1"}]}
+                """#
+            #expect(try await deploy(client, spec).status == .ok)
+            var last = ""
+            for index in 0..<40 {
+                let reply = try await infer(client, "ab")
+                let id = reply.headers[HTTPField.Name("X-Request-Id")!] ?? ""
+                let label = reply.headers[HTTPField.Name("X-Capstan-Variant")!] == "a" || index % 2 == 0 ? "1" : "0"
+                _ = try await client.send(.post, "/api/capstan/v1/deployments/ab/feedback", body: #"{"request_id": "\#(id)", "label": "\#(label)"}"#)
+                last = id
+            }
+            _ = try await logged(client, "ab", requestId: last, count: 2)
+            let experiment = try await client.raw(.get, "/api/capstan/v1/deployments/ab/experiment").json
+            #expect(experiment["metric"] == .string("accuracy"))
+            guard case .array(let rows)? = experiment["variants"], rows.count == 2 else { throw TestFailure(JSONWriter.string(experiment)) }
+            #expect(rows[0]["value"] == .double(1))
+            #expect(rows[1]["p_value"] != .null)
+            #expect(try await client.raw(.get, "/api/capstan/v1/deployments/ab/experiment?metric=vibes").status == .badRequest)
+
+            let shadows = try await client.raw(.get, "/api/capstan/v1/deployments/ab/shadows").json
+            guard case .array(let list)? = shadows["shadows"], let twin = list.first else { throw TestFailure(JSONWriter.string(shadows)) }
+            #expect(twin["shadow"] == .string("twin"))
+            #expect(twin["same_label_rate"] == .double(1))
+            #expect(twin["mean_abs_score_difference"] == .double(0))
+        }
+    }
+}
+
 extension JSONValue {
     var arrayCount: Int? { if case .array(let items) = self { items.count } else { nil } }
 }

@@ -1,0 +1,87 @@
+import CapstanJSON
+import CapstanStorage
+
+/// How each shadow agreed with the primary on the same requests: the share of requests it
+/// gave the same label, the mean absolute difference of the scores both gave, its errors,
+/// and its latency next to the primary's.
+public struct ShadowReport: Sendable {
+    public struct Row: Sendable {
+        public var shadow: String
+        public var model: String
+        public var version: Int64
+        /// Requests both the primary and this shadow answered.
+        public var compared: Int
+        public var errors: Int
+        public var sameLabelRate: Double?
+        public var meanAbsoluteScoreDifference: Double?
+        public var latencyP50Milliseconds: Double?
+        public var latencyP99Milliseconds: Double?
+        public var primaryLatencyP50Milliseconds: Double?
+        public var primaryLatencyP99Milliseconds: Double?
+    }
+
+    public var rows: [Row]
+
+    public init(records: [PredictionRecord]) {
+        let primaries = Dictionary(records.filter { !$0.isShadow && $0.status == .ok }.map { ($0.requestId, $0) }, uniquingKeysWith: { a, _ in a })
+        let primaryLatencies = primaries.values.map(\.latencyMilliseconds).sorted()
+        let shadows = Dictionary(grouping: records.filter(\.isShadow), by: \.variant)
+        rows = shadows.keys.sorted().map { name in
+            let entries = shadows[name]!
+            var row = Row(shadow: name, model: entries[0].modelName, version: entries[0].modelVersion, compared: 0,
+                          errors: entries.filter { $0.status != .ok }.count)
+            var sameLabels = 0, labelled = 0, differenceSum = 0.0, differenceCount = 0
+            for entry in entries where entry.status == .ok {
+                guard let primary = primaries[entry.requestId], let mine = entry.outputs.flatMap(Self.table),
+                      let theirs = primary.outputs.flatMap(Self.table) else { continue }
+                row.compared += 1
+                for (column, values) in mine {
+                    guard let other = theirs[column], other.count == values.count else { continue }
+                    if column == "label" {
+                        labelled += 1
+                        if values == other { sameLabels += 1 }
+                    } else {
+                        for (a, b) in zip(values, other) {
+                            if let x = Self.number(a), let y = Self.number(b) {
+                                differenceSum += abs(x - y)
+                                differenceCount += 1
+                            }
+                        }
+                    }
+                }
+            }
+            if labelled > 0 { row.sameLabelRate = Double(sameLabels) / Double(labelled) }
+            if differenceCount > 0 { row.meanAbsoluteScoreDifference = differenceSum / Double(differenceCount) }
+            let latencies = entries.filter { $0.status == .ok }.map(\.latencyMilliseconds).sorted()
+            if !latencies.isEmpty {
+                row.latencyP50Milliseconds = RolloutAnalysis.quantile(latencies, 0.5)
+                row.latencyP99Milliseconds = RolloutAnalysis.quantile(latencies, 0.99)
+            }
+            if !primaryLatencies.isEmpty {
+                row.primaryLatencyP50Milliseconds = RolloutAnalysis.quantile(primaryLatencies, 0.5)
+                row.primaryLatencyP99Milliseconds = RolloutAnalysis.quantile(primaryLatencies, 0.99)
+            }
+            return row
+        }
+    }
+
+    static func number(_ value: JSONValue) -> Double? {
+        switch value {
+        case .int(let i): Double(i)
+        case .double(let d): d
+        default: nil
+        }
+    }
+
+    /// A logged `{"columns", "data"}` table as column → values.
+    static func table(_ text: String) -> [String: [JSONValue]]? {
+        guard let json = try? JSONParser.parse(Array(text.utf8)), case .array(let columns)? = json["columns"],
+              case .array(let rows)? = json["data"] else { return nil }
+        var table: [String: [JSONValue]] = [:]
+        for (index, column) in columns.enumerated() {
+            guard case .string(let name) = column else { continue }
+            table[name] = rows.map { row in if case .array(let cells) = row, index < cells.count { cells[index] } else { .null } }
+        }
+        return table
+    }
+}
