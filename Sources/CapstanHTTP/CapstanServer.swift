@@ -15,9 +15,12 @@ public struct ServerServices: Sendable {
     public let deployments: DeploymentService
     public let gateway: GatewaySettings
     public let metrics: GatewayMetrics
+    /// Set with `--auth`: every route but the probes then needs a token.
+    public let authenticator: TokenAuthenticator?
 
     public init(database: Database, tracking: TrackingService, registry: RegistryService, artifacts: any ArtifactStore,
-                deployments: DeploymentService, gateway: GatewaySettings = GatewaySettings(), metrics: GatewayMetrics = GatewayMetrics()) {
+                deployments: DeploymentService, gateway: GatewaySettings = GatewaySettings(), metrics: GatewayMetrics = GatewayMetrics(),
+                authenticator: TokenAuthenticator? = nil) {
         self.database = database
         self.tracking = tracking
         self.registry = registry
@@ -25,6 +28,7 @@ public struct ServerServices: Sendable {
         self.deployments = deployments
         self.gateway = gateway
         self.metrics = metrics
+        self.authenticator = authenticator
     }
 }
 
@@ -40,6 +44,9 @@ public enum CapstanServer {
         _ services: ServerServices, context: Context.Type = BasicRequestContext.self, logger: Logger
     ) -> Router<Context> {
         let router = Router(context: Context.self)
+        if let authenticator = services.authenticator {
+            router.add(middleware: AuthMiddleware<Context>(authenticator: authenticator, logger: logger))
+        }
         let api = MLflowEndpoints(router: router, logger: logger)
         ExperimentRoutes<Context>(tracking: services.tracking).register(api)
         RunRoutes<Context>(tracking: services.tracking).register(api)

@@ -8,7 +8,7 @@ struct Capstan: AsyncParsableCommand {
         version: "0.1.0",
         subcommands: [ServerCommand.self, ExperimentsCommand.self, RunsCommand.self, ModelsCommand.self,
                       DeployCommand.self, DeploymentsCommand.self, RollbackCommand.self, RolloutCommand.self,
-                      ExperimentCommand.self, ShadowCommand.self,
+                      ExperimentCommand.self, ShadowCommand.self, TokensCommand.self,
                       PredictCommand.self, InspectCommand.self, BenchModelCommand.self]
     )
 }

@@ -17,7 +17,8 @@ struct ServerCommand: AsyncParsableCommand {
             With no options, keeps everything under ./capstan-data: a SQLite database and an artifact \
             directory, created on first start. Point the mlflow client at it with \
             MLFLOW_TRACKING_URI=http://127.0.0.1:5050. Options fall back to CAPSTAN_HOST, CAPSTAN_PORT, \
-            CAPSTAN_DATA_DIR, CAPSTAN_DATABASE and CAPSTAN_ARTIFACTS.
+            CAPSTAN_DATA_DIR, CAPSTAN_DATABASE, CAPSTAN_ARTIFACTS and CAPSTAN_AUTH=1. Without --auth anyone who \
+            can reach the port can do anything, so the server listens on 127.0.0.1 unless --host says otherwise.
             """
     )
 
@@ -27,17 +28,10 @@ struct ServerCommand: AsyncParsableCommand {
     @Option(help: "Port to listen on.")
     var port: Int = Int(ProcessInfo.processInfo.environment["CAPSTAN_PORT"] ?? "") ?? 5050
 
-    @Option(name: .customLong("data-dir"), help: "Directory for the default SQLite database and artifacts.")
-    var dataDirectory: String = ProcessInfo.processInfo.environment["CAPSTAN_DATA_DIR"] ?? "./capstan-data"
+    @OptionGroup var storage: StorageOptions
 
-    @Option(name: .customLong("database"), help: "Metadata database: postgres://user:pass@host:port/db, or sqlite:///path/file.db (default: <data-dir>/capstan.db).")
-    var databaseOption: String?
-
-    @Option(name: .customLong("artifacts"), help: "Artifact store: a local directory or file:// URL (default: <data-dir>/artifacts).")
-    var artifactsOption: String?
-
-    var database: String? { databaseOption ?? ProcessInfo.processInfo.environment["CAPSTAN_DATABASE"] }
-    var artifacts: String? { artifactsOption ?? ProcessInfo.processInfo.environment["CAPSTAN_ARTIFACTS"] }
+    @Flag(help: "Require Authorization: Bearer TOKEN on every route but the health probes (create tokens with capstan tokens create).")
+    var auth = ProcessInfo.processInfo.environment["CAPSTAN_AUTH"] == "1"
 
     @Option(help: "Log level: trace, debug, info, notice, warning, error or critical.")
     var logLevel: String = ProcessInfo.processInfo.environment["CAPSTAN_LOG_LEVEL"] ?? "info"
@@ -45,10 +39,7 @@ struct ServerCommand: AsyncParsableCommand {
     func validate() throws {
         guard (1...65535).contains(port) else { throw ValidationError("--port must be between 1 and 65535, got \(port).") }
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("Unknown --log-level '\(logLevel)'.") }
-        if let database { _ = try Self.location(database) }
-        if let artifacts, artifacts.contains("://"), !artifacts.hasPrefix("file://") {
-            throw ValidationError("Unsupported --artifacts '\(artifacts)': use a local directory or a file:// URL.")
-        }
+        try storage.check()
     }
 
     func run() async throws {
@@ -59,10 +50,8 @@ struct ServerCommand: AsyncParsableCommand {
             return handler
         }
         let logger = Logger(label: "capstan")
-        let dataURL = URL(fileURLWithPath: dataDirectory)
-        let location = try database.map(Self.location) ?? .sqlite(path: dataURL.appendingPathComponent("capstan.db").path)
-        let artifactRoot = artifacts.map { $0.hasPrefix("file://") ? URL(string: $0)!.path : $0 }
-            .map(URL.init(fileURLWithPath:)) ?? dataURL.appendingPathComponent("artifacts")
+        let location = try storage.location()
+        let artifactRoot = storage.artifactRoot()
 
         logger.info("Opening \(location)")
         let db = try await Database.open(location, logger: logger)
@@ -71,7 +60,8 @@ struct ServerCommand: AsyncParsableCommand {
         let artifactStore = try LocalArtifactStore(root: artifactRoot)
         let deployments = DeploymentService(database: db, registry: registry, artifacts: artifactStore, logger: logger)
         let services = ServerServices(
-            database: db, tracking: tracking, registry: registry, artifacts: artifactStore, deployments: deployments
+            database: db, tracking: tracking, registry: registry, artifacts: artifactStore, deployments: deployments,
+            authenticator: auth ? TokenAuthenticator(store: TokenStore(database: db)) : nil
         )
         // The prediction log's writer; stopped after the server, so it writes the last entries.
         let predictionLog = Task { await deployments.log.run() }
@@ -92,6 +82,13 @@ struct ServerCommand: AsyncParsableCommand {
                 logger: logger
             )
             logger.info("Artifacts in \(artifactRoot.path); serving on http://\(host):\(port)")
+            if auth {
+                logger.info("Authentication is on: every route but the health probes needs Authorization: Bearer TOKEN.")
+            } else if ["127.0.0.1", "localhost", "::1"].contains(host) {
+                logger.notice("Authentication is off; listening on loopback only, so only this machine can connect. Use --auth before --host 0.0.0.0.")
+            } else {
+                logger.warning("Authentication is off and the server listens on \(host): anyone who can reach it can read, change and delete everything. Start it with --auth.")
+            }
             // Runs until SIGINT or SIGTERM; in-flight requests finish before it returns.
             try await app.runService()
         } catch {
@@ -102,13 +99,5 @@ struct ServerCommand: AsyncParsableCommand {
         await stopLog()
         await db.close()
         logger.info("Stopped; database closed.")
-    }
-
-    static func location(_ value: String) throws -> DatabaseLocation {
-        do {
-            return try DatabaseLocation(parsing: value)
-        } catch {
-            throw ValidationError("\(error)")
-        }
     }
 }

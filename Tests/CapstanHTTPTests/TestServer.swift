@@ -12,8 +12,8 @@ import NIOCore
 @testable import CapstanHTTP
 
 /// Runs `body` against Capstan's router in-process, on a fresh SQLite database and
-/// artifact directory.
-func withServer<T: Sendable>(_ body: @Sendable (TestClient) async throws -> T) async throws -> T {
+/// artifact directory; with `auth`, as `capstan server --auth` (tokens from `client.token`).
+func withServer<T: Sendable>(auth: Bool = false, _ body: @Sendable (TestClient) async throws -> T) async throws -> T {
     let directory = FileManager.default.temporaryDirectory.appendingPathComponent("capstan-http-\(UUID().uuidString)")
     var logger = Logger(label: "test")
     logger.logLevel = .critical
@@ -24,7 +24,8 @@ func withServer<T: Sendable>(_ body: @Sendable (TestClient) async throws -> T) a
     let artifacts = try LocalArtifactStore(root: directory.appendingPathComponent("artifacts"))
     let services = ServerServices(
         database: database, tracking: tracking, registry: registry, artifacts: artifacts,
-        deployments: DeploymentService(database: database, registry: registry, artifacts: artifacts, logger: logger)
+        deployments: DeploymentService(database: database, registry: registry, artifacts: artifacts, logger: logger),
+        authenticator: auth ? TokenAuthenticator(store: TokenStore(database: database), cacheSeconds: 0) : nil
     )
     let app = Application(router: CapstanServer.router(services, logger: logger), logger: logger)
     let predictionLog = Task { await services.deployments.log.run(interval: .milliseconds(10)) }
@@ -36,7 +37,9 @@ func withServer<T: Sendable>(_ body: @Sendable (TestClient) async throws -> T) a
         await database.close()
     }
     do {
-        let result = try await app.test(.router) { client in try await body(TestClient(client: client, artifactRoot: directory.appendingPathComponent("artifacts"))) }
+        let result = try await app.test(.router) { client in
+            try await body(TestClient(client: client, artifactRoot: directory.appendingPathComponent("artifacts"), authenticator: services.authenticator))
+        }
         await stop()
         return result
     } catch {
@@ -49,6 +52,13 @@ func withServer<T: Sendable>(_ body: @Sendable (TestClient) async throws -> T) a
 struct TestClient: Sendable {
     let client: any TestClientProtocol
     let artifactRoot: URL
+    var authenticator: TokenAuthenticator? = nil
+
+    /// A new token (the server must run with auth).
+    func token(_ scope: AccessScope) async throws -> String {
+        guard let authenticator else { throw TestFailure("the server runs without --auth") }
+        return try await authenticator.create(scope: scope, name: "test").token
+    }
 
     struct Reply: Sendable {
         let status: HTTPResponse.Status

@@ -6,6 +6,7 @@ enum Migrations {
         deploymentTables,
         predictionLogTables,
         rolloutTable,
+        tokenTable,
     ]
 
     static let trackingTables = Migration(name: "0001_tracking_tables", statements: [
@@ -281,6 +282,19 @@ enum Migrations {
             revision BIGINT NOT NULL,
             state {text} NOT NULL,
             last_update_time BIGINT NOT NULL)
+        """,
+    ])
+
+    // API tokens: only a SHA-256 of each token is kept; the token itself is shown once.
+    static let tokenTable = Migration(name: "0006_api_tokens", statements: [
+        """
+        CREATE TABLE api_tokens (
+            id {text} PRIMARY KEY,
+            name {text} NOT NULL,
+            scope {text} NOT NULL,
+            token_hash {text} NOT NULL UNIQUE,
+            creation_time BIGINT NOT NULL,
+            revoked_time BIGINT)
         """,
     ])
 }
