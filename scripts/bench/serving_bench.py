@@ -14,8 +14,12 @@ One run trains one model and serves it from both systems on this machine:
            and deployed as "hgb" with POST /api/capstan/v1/deployments. The prediction log is
            on, as it always is.
   MLflow   the same fitted estimator logged with ``mlflow.sklearn.log_model`` to a local store
-           (SQLite + artifact directory), then served with ``mlflow models serve -m <uri> --env-manager local``
-           and MLflow's default worker count (unless --mlflow-workers is given).
+           (SQLite + artifact directory), then served by the venv's pinned mlflow 3.6.0:
+           ``mlflow models serve -m <uri> --env-manager local``, with MLflow's default worker
+           count (1 uvicorn worker) unless --mlflow-workers is given. mlflow 3.6.0's scoring
+           server cannot start on Starlette >= 1.0, which the venv's fastapi pin needs, so the
+           wrapper puts fastapi 0.163.2 + starlette 0.52.1 first on that server's PYTHONPATH
+           (--mlflow-pythonpath); everything else is the venv's.
 
 Four endpoints get the same load: ``wrk -t2 -c8 -d10s --latency``. Each request is a single
 row, and the rows cycle through --rows distinct rows. The endpoints are:
@@ -30,16 +34,17 @@ Before any load, every body that wrk will send is sent once from Python. The ans
 match the sklearn model: the same labels, and probabilities within 1e-4 where the endpoint
 returns them. The check runs again at the end. Each endpoint is warmed up with wrk
 (--warmup seconds, not counted) before each measurement. Non-2xx responses and socket
-errors from wrk are recorded as problems. After each Capstan inference measurement, the
-script waits for the prediction log queue to drain, then reads the written and dropped
-entries from /metrics. The endpoint order alternates between repeats.
+errors from wrk are recorded as problems. Around each Capstan inference measurement, the
+script waits until the prediction log has written (or counted as dropped) one entry per
+answered request, and reads the written and dropped counts from /metrics. The endpoint
+order is reversed on every other repeat.
 
 Per repeat and as medians, the script reports req/s, p50 and p99 (from wrk's "Latency
-Distribution"), the server's and wrk's CPU, and the CPU that other processes on this
-shared machine used. Ratios and the issue's targets are computed on the medians. The
-targets are >= 100x MLflow's req/s with a p99 <= 5 ms, and >= 50% of the bare endpoint's
-req/s. ``--json-out`` keeps everything; ``--markdown-out`` writes the tables for
-BENCHMARKS.md.
+Distribution"), the CPU of the server (all its processes) and of wrk (with this script,
+idle meanwhile), and the CPU that other processes on this shared machine used. Ratios and
+the issue's targets are computed on the medians. The targets are >= 100x MLflow's req/s
+with a p99 <= 5 ms, and >= 50% of the bare endpoint's req/s. ``--json-out`` keeps
+everything; ``--markdown-out`` writes the tables for BENCHMARKS.md.
 """
 
 from __future__ import annotations
@@ -116,8 +121,9 @@ class Model:
 
         t0 = time.perf_counter()
         n_train = args.train_rows
-        x, y = make_classification(n_samples=n_train + args.rows, n_features=N_FEATURES, n_informative=12,
-                                   n_redundant=4, n_classes=2, random_state=args.seed)
+        # The sample count must not depend on --rows (up to 1000): the model stays the same.
+        x, y = make_classification(n_samples=n_train + max(args.rows, 1000), n_features=N_FEATURES,
+                                   n_informative=12, n_redundant=4, n_classes=2, random_state=args.seed)
         # 3 decimals: compact JSON bodies, and split thresholds (midpoints between distinct
         # training values) at least 5e-4 from any input value, so float32 never flips a split.
         x = np.round(x, 3)
@@ -129,6 +135,7 @@ class Model:
         self.train_s = time.perf_counter() - t0
         if self.n_iter != 100:
             raise BenchError(f"the model has {self.n_iter} iterations, expected 100")
+        x, y = x[:n_train + args.rows], y[:n_train + args.rows]
         self.rows = x[n_train:]  # float64, 3 decimals
         self.labels = self.estimator.predict(self.frame(self.rows)).astype(np.int64)
         self.proba = self.estimator.predict_proba(self.frame(self.rows))
@@ -287,17 +294,17 @@ def capstan_metrics(server: Server) -> dict[str, float]:
     return out
 
 
-def drain_prediction_log(server: Server, before: dict, timeout: float) -> tuple[dict, float]:
-    """Waits until every inference request since `before` is written to the prediction log or
-    counted as dropped (an empty queue is not enough: the writer may hold a batch), or until
-    `timeout`. Returns the counters and the wait."""
+def drain_prediction_log(server: Server, timeout: float) -> tuple[dict, float]:
+    """Waits until every inference request the server answered so far is written to the
+    prediction log or counted as dropped (an empty queue is not enough: the writer may hold a
+    batch), or until `timeout`. Only this script calls the server, without shadows, so each
+    request makes one entry. Returns the counters and the wait."""
     t0 = time.perf_counter()
     while True:
         m = capstan_metrics(server)
-        d = {k: m[k] - before[k] for k in m}
         settled = (m["capstan_prediction_log_queue_depth"] <= 0
-                   and d["capstan_prediction_log_written_total"] + d["capstan_prediction_log_dropped_total"]
-                   >= d["capstan_inference_requests_total"])
+                   and m["capstan_prediction_log_written_total"] + m["capstan_prediction_log_dropped_total"]
+                   >= m["capstan_inference_requests_total"])
         if settled or time.perf_counter() - t0 > timeout:
             return m, time.perf_counter() - t0
         time.sleep(0.1)
@@ -358,17 +365,15 @@ def start_mlflow(args, model: Model, workdir: Path) -> tuple[Server, dict]:
         raise BenchError(f"mlflow models serve: GET /ping -> {status}: {data[:200]!r}")
     return server, {"model_uri": model_uri, "store": store, "log_model_s": round(log_s, 2),
                     "argv": shlex.join(argv), "pythonpath": args.mlflow_pythonpath,
-                    "web_stack": serve_web_stack(args)}
+                    "web_stack": serve_web_stack()}
 
 
-def serve_web_stack(args) -> dict:
-    """fastapi / starlette / uvicorn versions as the scoring server imports them."""
-    env = dict(os.environ)
-    if args.mlflow_pythonpath:
-        env["PYTHONPATH"] = os.pathsep.join(filter(None, [args.mlflow_pythonpath, env.get("PYTHONPATH")]))
+def serve_web_stack() -> dict:
+    """fastapi / starlette / uvicorn versions as the scoring server imports them (with the
+    PYTHONPATH that start_mlflow set)."""
     code = "import fastapi, starlette, uvicorn; print(fastapi.__version__, starlette.__version__, uvicorn.__version__)"
     try:
-        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, env=env)
+        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
         fa, st, uv = out.stdout.split()
         return {"fastapi": fa, "starlette": st, "uvicorn": uv}
     except (OSError, ValueError, subprocess.TimeoutExpired):
@@ -572,7 +577,9 @@ def run_wrk(args, ep: Endpoint, seconds: float, lua: Path | None, out_path: Path
 
 def measure(args, ep: Endpoint, lua: Path | None, workdir: Path, repeat: int) -> dict:
     problems: list[str] = []
-    before = capstan_metrics(ep.server) if ep.kind == "capstan" and ep.bodies is not None else None
+    # The log's counters before the load, once the entries of earlier requests have landed.
+    logged = ep.kind == "capstan" and ep.bodies is not None
+    before = drain_prediction_log(ep.server, args.drain_timeout)[0] if logged else None
     if args.warmup > 0:
         warm = run_wrk(args, ep, args.warmup, lua, workdir / f"wrk-r{repeat}-{ep.key}-warmup.out")
         if warm["non_2xx"] or any(warm["socket_errors"].values()):
@@ -583,7 +590,7 @@ def measure(args, ep: Endpoint, lua: Path | None, workdir: Path, repeat: int) ->
     if any(res["socket_errors"].values()):
         problems.append(f"socket errors {res['socket_errors']}")
     if before is not None:
-        after, waited = drain_prediction_log(ep.server, before, args.drain_timeout)
+        after, waited = drain_prediction_log(ep.server, args.drain_timeout)
         d = {k: after[k] - before[k] for k in after}
         res["prediction_log"] = {
             "requests": int(d["capstan_inference_requests_total"]),  # warm-up included
@@ -821,6 +828,36 @@ def render_markdown(result: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
+def log_problems(server: Server) -> tuple[list[str], int]:
+    """The server's error/warning-looking log lines, less the tracebacks uvicorn logs for a
+    request whose client went away (wrk closes its connections with requests in flight when
+    its time is up), and the number of those tracebacks."""
+    lines = server.log_problems()
+    try:
+        text = server.log_path.read_text(errors="replace").splitlines()
+    except OSError:
+        return lines, 0
+    benign: list[str] = []
+    cut_off = 0
+    i = 0
+    while i < len(text):
+        if "Exception in ASGI application" in text[i]:
+            j = i + 1
+            while j < len(text) and (text[j].startswith((" ", "\t", "Traceback")) or not text[j].strip()):
+                j += 1
+            if j < len(text) and text[j].strip().endswith("ClientDisconnect"):
+                benign += text[i:j + 1]
+                cut_off += 1
+                i = j + 1
+                continue
+        i += 1
+    left = list(lines)
+    for line in benign:
+        if line in left:
+            left.remove(line)
+    return left, cut_off
+
+
 # ---------------------------------------------------------------------------------------------
 # Machine and versions
 # ---------------------------------------------------------------------------------------------
@@ -903,12 +940,20 @@ def main(argv=None) -> int:
     if not args.skip_mlflow and not os.access(args.mlflow_bin, os.X_OK):
         print(f"mlflow CLI not found: {args.mlflow_bin} (run through scripts/bench/serving)", file=sys.stderr)
         return 2
+    # Paths given relative to where the script was started, before moving to the work dir.
+    args.capstan_bin = os.path.abspath(args.capstan_bin)
+    for name in ("json_out", "markdown_out", "mlflow_pythonpath"):
+        if getattr(args, name):
+            setattr(args, name, os.path.abspath(getattr(args, name)))
     if os.environ.pop("MLFLOW_MODELS_WORKERS", None) is not None:
         log("MLFLOW_MODELS_WORKERS was set: ignored (use --mlflow-workers)")
     stamp = binary_stamp(args.capstan_bin)
 
     root = Path(tempfile.mkdtemp(prefix="capstan-serving-bench-"))
     log(f"work dir {root} (server logs, wrk scripts and output)")
+    # MLflow's SQLite store creates ./mlruns (its default artifact root) wherever it is opened,
+    # here and in `mlflow models serve`: let that be the work dir, not the repository.
+    os.chdir(root)
     result: dict = {
         "started": _dt.datetime.now().astimezone().isoformat(timespec="seconds"),
         "command": shlex.join(["scripts/bench/serving", *(sys.argv[1:] if argv is None else argv)]),
@@ -988,10 +1033,19 @@ def main(argv=None) -> int:
         stop_all_servers()
 
     for kind, srv in servers.items():
-        lines = srv.log_problems()
+        lines, cut_off = log_problems(srv)
         if lines:
             problems.append(f"{kind}: {len(lines)} error/warning-looking log lines, e.g. {lines[0][:200]!r} "
                             f"({srv.log_path})")
+        if cut_off:
+            result["setup"].setdefault(kind, {})["client_disconnect_tracebacks"] = cut_off
+            log(f"{kind}: {cut_off} ClientDisconnect traceback(s) in its log: requests in flight when wrk "
+                "stopped (not counted as problems)")
+    if not args.keep_data:  # the logs (small) stay
+        shutil.rmtree(root / "capstan" / "data", ignore_errors=True)
+        shutil.rmtree(root / "mlflow" / "artifacts", ignore_errors=True)
+        (root / "mlflow" / "mlflow.db").unlink(missing_ok=True)
+    log(f"server logs and wrk output are in {root}")
     repeats = result["repeats"]
     if not repeats:
         return status or 1
@@ -1033,11 +1087,6 @@ def main(argv=None) -> int:
     if args.markdown_out:
         Path(args.markdown_out).write_text(render_markdown(result))
         log(f"wrote {args.markdown_out}")
-    if not args.keep_data:
-        shutil.rmtree(root / "capstan" / "data", ignore_errors=True)
-        for p in (root / "mlflow" / "mlflow.db", root / "mlflow" / "artifacts"):
-            shutil.rmtree(p, ignore_errors=True) if p.is_dir() else p.unlink(missing_ok=True)
-        log(f"server logs and wrk output kept in {root}")
     return status
 
 
