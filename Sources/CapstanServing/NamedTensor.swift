@@ -1,4 +1,5 @@
 import CapstanInference
+import Synchronization
 
 /// A tensor as inference protocols carry it: a name, a shape and its values flat in
 /// row-major order. The first dimension is the batch (rows).
@@ -21,6 +22,8 @@ public struct NamedTensor: Sendable, Equatable {
 /// other way: columns `P_0 … P_{K-1}` (as `capstan predict` names an [N, K] output) become
 /// one tensor P of shape [N, K]; every other column a tensor of shape [N].
 public enum TensorFrames {
+    private static let columnNameCache = Mutex<[String: [String]]>([:])
+
     /// The frame for `summary`'s model: every tensor must be one of its declared inputs and
     /// every declared input must be there; a matrix input's columns take the model's feature
     /// names when it knows them (tree models bind features by name).
@@ -35,6 +38,19 @@ public enum TensorFrames {
         var featureNames: [String: [String]] = [:]
         for input in summary.inputs { if let names = input.featureNames { featureNames[input.name] = names } }
         return try frame(from: tensors, featureNames: featureNames)
+    }
+
+    /// `NAME_0 … NAME_{width-1}`, made once per input name and width: requests with the same
+    /// shape reuse them instead of formatting the names anew.
+    static func columnNames(_ name: String, width: Int) -> [String] {
+        let key = "\(name)\u{0}\(width)"
+        if let cached = columnNameCache.withLock({ $0[key] }) { return cached }
+        let names = (0..<width).map { "\(name)_\($0)" }
+        columnNameCache.withLock { cache in
+            if cache.count > 1_000 { cache.removeAll() }
+            cache[key] = names
+        }
+        return names
     }
 
     /// The frame for tensors as they are, matrix columns named `NAME_0 …` unless
@@ -53,9 +69,9 @@ public enum TensorFrames {
             if width == 1 {
                 columns.append((tensor.name, tensor.values))
             } else {
-                let names = featureNames[tensor.name].flatMap { $0.count == width ? $0 : nil }
+                let names = featureNames[tensor.name].flatMap { $0.count == width ? $0 : nil } ?? columnNames(tensor.name, width: width)
                 for feature in 0..<width {
-                    columns.append((names?[feature] ?? "\(tensor.name)_\(feature)", tensor.values.strided(start: feature, step: width)))
+                    columns.append((names[feature], tensor.values.strided(start: feature, step: width)))
                 }
             }
         }

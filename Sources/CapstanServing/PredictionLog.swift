@@ -91,7 +91,7 @@ public final class PredictionLog: Sendable {
             requestId: entry.requestId, variant: entry.variant, deployment: entry.deployment, revision: entry.revision,
             modelName: entry.modelName, modelVersion: entry.modelVersion, isShadow: entry.isShadow,
             status: entry.outputs == nil ? .error : .ok, error: entry.error, rowCount: Int64(entry.inputs.rowCount),
-            inputs: JSONWriter.string(entry.inputs.splitJSON), outputs: entry.outputs.map { JSONWriter.string($0.splitJSON) },
+            inputs: entry.inputs.splitJSONText, outputs: entry.outputs?.splitJSONText,
             predictedLabel: entry.outputs.flatMap(Self.firstLabel), latencyMilliseconds: entry.latencySeconds * 1000,
             time: entry.time)
     }
@@ -110,20 +110,40 @@ public final class PredictionLog: Sendable {
 
 extension FeatureFrame {
     /// `{"columns": [...], "data": [[...], ...]}`, pandas' split orientation, which
-    /// `/invocations` also takes back (NaN as null).
-    var splitJSON: JSONValue {
-        var rows: [JSONValue] = []
-        rows.reserveCapacity(rowCount)
-        for r in 0..<rowCount {
-            rows.append(.array(columns.map { column in
-                switch column {
-                case .float32(let v): v[r].isNaN ? .null : .double(Double(v[r].description) ?? Double(v[r]))
-                case .float64(let v): v[r].isNaN ? .null : .double(v[r])
-                case .int64(let v): .int(v[r])
-                case .string(let v): .string(v[r])
-                }
-            }))
+    /// `/invocations` also takes back. Written straight to bytes (no JSON tree): this runs
+    /// for every logged prediction. Floats in their shortest form; NaN and ±∞ as null.
+    var splitJSONText: String {
+        var out: [UInt8] = []
+        out.reserveCapacity(32 + 24 * names.count * (rowCount + 1))
+        out += Array(#"{"columns":["#.utf8)
+        for (index, name) in names.enumerated() {
+            if index > 0 { out.append(UInt8(ascii: ",")) }
+            JSONWriter.writeString(name, into: &out)
         }
-        return .object([("columns", .array(names.map { .string($0) })), ("data", .array(rows))])
+        out += Array(#"],"data":["#.utf8)
+        for r in 0..<rowCount {
+            if r > 0 { out.append(UInt8(ascii: ",")) }
+            out.append(UInt8(ascii: "["))
+            for (index, column) in columns.enumerated() {
+                if index > 0 { out.append(UInt8(ascii: ",")) }
+                switch column {
+                case .float32(let v): Self.write(v[r].isFinite ? v[r].description : nil, into: &out)
+                case .float64(let v): Self.write(v[r].isFinite ? v[r].description : nil, into: &out)
+                case .int64(let v): out += Array(String(v[r]).utf8)
+                case .string(let v): JSONWriter.writeString(v[r], into: &out)
+                }
+            }
+            out.append(UInt8(ascii: "]"))
+        }
+        out += Array("]}".utf8)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    private static func write(_ number: String?, into out: inout [UInt8]) {
+        guard let number else {
+            out += Array("null".utf8)
+            return
+        }
+        out += Array(number.utf8)
     }
 }

@@ -19,6 +19,8 @@ public final class GatewayMetrics: Sendable {
     private let logWritten: Counter
     private let shadowsSkipped: Counter
     private let cpuSeconds: Counter
+    /// Each (deployment, variant, code)'s counter and histogram, found once in the registry.
+    private let series = Mutex<[String: (requests: Counter, latency: DurationHistogram?)]>([:])
     private let reported = Mutex<(dropped: Int, written: Int, skipped: Int, cpu: Double)>((0, 0, 0, 0))
     static let latencyBuckets: [Duration] = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5]
         .map { Duration.nanoseconds(Int64($0 * 1e9)) }
@@ -43,15 +45,23 @@ public final class GatewayMetrics: Sendable {
 
     /// A finished request: its outcome by status code and, when a variant answered, its latency.
     func record(deployment: String, variant: String?, code: Int, seconds: Double?) {
-        let labels = [("deployment", deployment), ("variant", variant ?? ""), ("code", String(code))]
-        registry.makeCounter(name: "capstan_inference_requests_total", labels: labels,
-                             help: "Prediction requests by deployment, variant and HTTP status code.").increment()
-        if let variant, let seconds {
-            registry.makeDurationHistogram(
-                name: "capstan_inference_request_duration_seconds", labels: [("deployment", deployment), ("variant", variant)],
-                buckets: Self.latencyBuckets, help: "Time the model took to answer, by deployment and variant."
-            ).record(.nanoseconds(Int64(seconds * 1e9)))
+        let key = "\(deployment)\u{0}\(variant ?? "")\u{0}\(code)"
+        let metrics = series.withLock { series in
+            if let found = series[key] { return found }
+            let labels = [("deployment", deployment), ("variant", variant ?? ""), ("code", String(code))]
+            let made = (
+                requests: registry.makeCounter(name: "capstan_inference_requests_total", labels: labels,
+                                               help: "Prediction requests by deployment, variant and HTTP status code."),
+                latency: variant.map { variant in
+                    registry.makeDurationHistogram(
+                        name: "capstan_inference_request_duration_seconds", labels: [("deployment", deployment), ("variant", variant)],
+                        buckets: Self.latencyBuckets, help: "Time the model took to answer, by deployment and variant.")
+                })
+            series[key] = made
+            return made
         }
+        metrics.requests.increment()
+        if let seconds { metrics.latency?.record(.nanoseconds(Int64(seconds * 1e9))) }
     }
 
     /// A finished prediction request. Names that are not deployments (404s) are counted

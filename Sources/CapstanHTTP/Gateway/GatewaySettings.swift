@@ -3,12 +3,14 @@ import CapstanServing
 import Foundation
 import HTTPTypes
 import Hummingbird
+import Synchronization
 
 /// What every prediction route shares: the body size limit, request ids, and the headers
 /// that tell a caller who answered.
 public struct GatewaySettings: Sendable {
     /// Bodies above this get 413.
     public var maxRequestBytes: Int
+    let requestIds = RequestIds()
 
     public init(maxRequestBytes: Int = 32 << 20) {
         self.maxRequestBytes = maxRequestBytes
@@ -27,7 +29,7 @@ public struct GatewaySettings: Sendable {
                 return candidate
             }
         }
-        return UUID().uuidString.lowercased()
+        return requestIds.next()
     }
 
     func tag(_ response: inout Response, _ result: PredictionResult) {
@@ -44,5 +46,22 @@ public struct GatewaySettings: Sendable {
         case .int64(let v): v.first.map { String($0) }
         case .string(let v): v.first
         }
+    }
+}
+
+/// Request ids that are unique without coordination and cheap to make: a random 64-bit
+/// prefix chosen at start (so replicas and restarts differ) and a counter.
+final class RequestIds: Sendable {
+    private let prefix: String
+    private let counter = Atomic<UInt64>(0)
+
+    init() {
+        let random = UInt64.random(in: .min ... .max)
+        prefix = String(repeating: "0", count: 16 - String(random, radix: 16).count) + String(random, radix: 16)
+    }
+
+    func next() -> String {
+        let value = counter.add(1, ordering: .relaxed).newValue
+        return prefix + "-" + String(value, radix: 16)
     }
 }
