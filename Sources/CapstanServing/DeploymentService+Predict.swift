@@ -33,7 +33,7 @@ extension DeploymentService {
         log.record(PredictionLog.Entry(
             requestId: requestId, variant: variant.name, deployment: name, revision: revision.revision,
             modelName: variant.model.name, modelVersion: variant.model.version, isShadow: false, inputs: frame,
-            outputs: try? outcome.get(), error: outcome.failure.map { "\($0)" }, latencySeconds: seconds, time: time))
+            outputs: try? outcome.get(), error: outcome.failure, latencySeconds: seconds, time: time))
         for shadow in revision.shadows where shadow.percent >= 100 || Double.random(in: 0..<100) < shadow.percent {
             mirror(frame, to: shadow, of: revision, requestId: requestId, time: time)
         }
@@ -55,7 +55,7 @@ extension DeploymentService {
             log.record(PredictionLog.Entry(
                 requestId: requestId, variant: shadow.name, deployment: revision.deployment, revision: revision.revision,
                 modelName: shadow.model.name, modelVersion: shadow.model.version, isShadow: true, inputs: frame,
-                outputs: try? outcome.get(), error: outcome.failure.map { "\($0)" }, latencySeconds: seconds, time: time))
+                outputs: try? outcome.get(), error: outcome.failure, latencySeconds: seconds, time: time))
             shadowsInFlight.subtract(1, ordering: .relaxed)
         }
     }
@@ -69,8 +69,8 @@ extension DeploymentService {
         } catch InferenceError.invalidInput(let message) {
             outcome = .failure(.invalidInput(message))
         } catch InferenceError.executionFailed(let node, let reason) {
-            // The model loaded and ran its warm-up row, so a failure now comes from these inputs.
-            outcome = .failure(.invalidInput("the model cannot run on these inputs: node \(node): \(reason)"))
+            // The inputs fit the model's declared inputs, so this is the model's failure.
+            outcome = .failure(.predictionFailed("\(model.name)/\(model.version) failed on these inputs: node \(node): \(reason)"))
         } catch {
             outcome = .failure(.predictionFailed("\(model.name)/\(model.version): \(error)"))
         }

@@ -41,7 +41,7 @@ extension DeploymentService {
             guard let revision = liveRevision(name), let plan = revision.spec.rollout,
                   let state = rollouts.withLock({ $0[name] }), state.phase == .progressing else { return }
             let analysis = try await analyse(revision, plan: plan, since: state.stepStartedAt)
-            let (next, decision) = state.next(now: now, intervalMilliseconds: Int64(plan.intervalSeconds * 1000), steps: plan.steps,
+            let (next, decision) = state.next(now: now, intervalMilliseconds: Int64((plan.intervalSeconds * 1000).rounded()), steps: plan.steps,
                                               verdict: analysis.verdict)
             let canary = revision.variants[1].name
             let message: String
@@ -117,10 +117,13 @@ extension DeploymentService {
                              analysis: try await analyse(revision, plan: plan, since: state.stepStartedAt))
     }
 
+    /// The current step's analysis. At a 100% step stable gets no traffic, so rules comparing
+    /// the canary with stable were settled at the steps before and only absolute ones remain.
     private func analyse(_ revision: LiveRevision, plan: DeploymentSpec.Rollout, since: Int64) async throws -> RolloutAnalysis {
         let outcomes = try await log.store.outcomes(deployment: revision.deployment, revision: revision.revision, since: since)
             .filter { !$0.isShadow }
-        return RolloutAnalysis(rules: plan.analysis, stable: outcomes.filter { $0.variant == revision.variants[0].name },
+        let rules = revision.variants[0].weight > 0 ? plan.analysis : plan.analysis.filter { $0.minDelta == nil && $0.maxDelta == nil }
+        return RolloutAnalysis(rules: rules, stable: outcomes.filter { $0.variant == revision.variants[0].name },
                                canary: outcomes.filter { $0.variant == revision.variants[1].name })
     }
 

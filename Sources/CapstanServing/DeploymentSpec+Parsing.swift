@@ -23,8 +23,8 @@ extension DeploymentSpec {
                                       weight: try object.optionalNumber("weight") ?? 1)
                 try object.rejectUnknown(["name", "model", "weight"])
                 _ = try ModelReference(parsing: variant.model, field: "variants[\(index)].model")
-                guard variant.weight >= 0, variant.weight.isFinite else {
-                    throw ServingError.invalidSpec("variants[\(index)].weight must be a number ≥ 0, got \(variant.weight)")
+                guard variant.weight >= 0, variant.weight <= 1_000_000 else {
+                    throw ServingError.invalidSpec("variants[\(index)].weight must be a number from 0 to 1000000, got \(variant.weight)")
                 }
                 return variant
             }
@@ -43,6 +43,9 @@ extension DeploymentSpec {
             let sticky = Stickiness(header: try object.optionalString("header"), field: try object.optionalString("field"))
             guard (sticky.header == nil) != (sticky.field == nil) else {
                 throw ServingError.invalidSpec("sticky takes exactly one of header (a request header) or field (a request field)")
+            }
+            if let header = sticky.header, !header.utf8.allSatisfy({ Self.isTokenCharacter($0) }) {
+                throw ServingError.invalidSpec("sticky.header '\(header)' is not a valid HTTP header name")
             }
             self.sticky = sticky
         } else {
@@ -91,7 +94,7 @@ extension DeploymentSpec {
             let parsed = AnalysisRule(
                 metric: try rule.string("metric"), max: try rule.optionalNumber("max"), min: try rule.optionalNumber("min"),
                 minDelta: try rule.optionalNumber("min_delta"), maxDelta: try rule.optionalNumber("max_delta"),
-                minSamples: Int(try rule.optionalNumber("min_samples") ?? 100))
+                minSamples: try Self.sampleCount(rule.optionalNumber("min_samples"), field: "rollout.analysis[\(index)].min_samples"))
             guard analysisMetrics.contains(parsed.metric) else {
                 throw ServingError.invalidSpec(
                     "rollout.analysis[\(index)].metric '\(parsed.metric)' is unknown; use one of \(analysisMetrics.sorted().joined(separator: ", "))")
@@ -102,6 +105,22 @@ extension DeploymentSpec {
             return parsed
         }
         return Rollout(steps: steps, intervalSeconds: interval, analysis: analysis)
+    }
+
+    static func sampleCount(_ value: Double?, field: String) throws -> Int {
+        guard let value else { return 100 }
+        guard value == value.rounded(), value >= 1, value <= 1_000_000_000 else {
+            throw ServingError.invalidSpec("\(field) must be a whole number from 1 to 1000000000, got \(value)")
+        }
+        return Int(value)
+    }
+
+    /// RFC 9110 token characters, the ones a header name may use.
+    static func isTokenCharacter(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"): true
+        default: "!#$%&'*+-.^_`|~".utf8.contains(byte)
+        }
     }
 
     /// Names go into URLs, metric labels and headers: ASCII letters, digits, `-`, `_`, `.`.

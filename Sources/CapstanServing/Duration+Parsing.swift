@@ -1,8 +1,14 @@
 import CapstanJSON
 
 extension Duration {
-    /// Seconds in a duration written as `90`, `500ms`, `30s`, `5m` or `1h`.
+    /// Seconds (at most 30 days) in a duration written as `90`, `500ms`, `30s`, `5m` or `1h`.
     static func seconds(parsing value: JSONValue, field: String) throws -> Double {
+        let seconds = try unboundedSeconds(parsing: value, field: field)
+        guard seconds <= 30 * 86_400 else { throw ServingError.invalidSpec("\(field) must be at most 30 days") }
+        return seconds
+    }
+
+    private static func unboundedSeconds(parsing value: JSONValue, field: String) throws -> Double {
         let error = ServingError.invalidSpec("\(field) must be a duration such as 30s, 5m or 1h, got \(JSONWriter.string(value))")
         if let number = SpecObject.number(value) {
             guard number > 0 else { throw error }

@@ -33,10 +33,16 @@ public actor ModelCache {
         let load = Task {
             let start = ContinuousClock.now
             let model = try await loader.load(version)
-            // Warm up: one prediction on a synthesised row touches every code path once,
-            // so the first real request does not pay for it.
+            // Warm up: one prediction on a synthesised row touches every code path once, so
+            // the first real request does not pay for it, and a model that cannot run at all
+            // never takes traffic. (A row the model refuses as input proves nothing either way.)
             if let row = try? FeatureFrame.synthesized(for: model.summary, rows: 1) {
-                _ = try? model.predict(row)
+                do {
+                    _ = try model.predict(row)
+                } catch InferenceError.invalidInput {
+                } catch {
+                    throw ServingError.modelLoadFailed("model version \(version.name)/\(version.version) fails on a warm-up row: \(error)")
+                }
             }
             let elapsed = ContinuousClock.now - start
             return LoadedModel(name: version.name, version: version.version, model: model,

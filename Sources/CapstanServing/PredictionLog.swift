@@ -23,7 +23,7 @@ public final class PredictionLog: Sendable {
         public var inputs: FeatureFrame
         /// Nil when the prediction failed.
         public var outputs: FeatureFrame?
-        public var error: String?
+        public var error: ServingError?
         public var latencySeconds: Double
         public var time: Int64
     }
@@ -90,10 +90,18 @@ public final class PredictionLog: Sendable {
         PredictionRecord(
             requestId: entry.requestId, variant: entry.variant, deployment: entry.deployment, revision: entry.revision,
             modelName: entry.modelName, modelVersion: entry.modelVersion, isShadow: entry.isShadow,
-            status: entry.outputs == nil ? .error : .ok, error: entry.error, rowCount: Int64(entry.inputs.rowCount),
+            status: Self.status(entry), error: entry.error?.description, rowCount: Int64(entry.inputs.rowCount),
             inputs: entry.inputs.splitJSONText, outputs: entry.outputs?.splitJSONText,
             predictedLabel: entry.outputs.flatMap(Self.firstLabel), latencyMilliseconds: entry.latencySeconds * 1000,
             time: entry.time)
+    }
+
+    static func status(_ entry: Entry) -> PredictionRecord.Status {
+        switch entry.error {
+        case nil: .ok
+        case .invalidInput?: .invalidInput
+        default: .error
+        }
     }
 
     /// The first row's `label` output as text.

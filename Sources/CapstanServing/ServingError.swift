@@ -12,7 +12,8 @@ public enum ServingError: Error, Equatable, CustomStringConvertible {
     case conflict(String)
     /// The deployment exists but nothing is loaded to answer (503).
     case unavailable(String)
-    /// The model failed while predicting, for a reason that is not the input's fault (500).
+    /// The model failed on inputs that fit its declared inputs (422): the model's fault, which
+    /// rollout analysis counts as an error.
     case predictionFailed(String)
 
     public var description: String {

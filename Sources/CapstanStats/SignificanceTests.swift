@@ -68,7 +68,7 @@ public enum Estimation {
         let za = NormalDistribution.quantile(1 - alpha / 2), zb = NormalDistribution.quantile(power)
         let mean = (p1 + p2) / 2
         let root = za * (2 * mean * (1 - mean)).squareRoot() + zb * (p1 * (1 - p1) + p2 * (1 - p2)).squareRoot()
-        return Int((root * root / ((p1 - p2) * (p1 - p2))).rounded(.up))
+        return count(root * root / ((p1 - p2) * (p1 - p2)))
     }
 
     /// Observations per group a two-sided two-sample test of means needs to detect a
@@ -77,6 +77,12 @@ public enum Estimation {
         guard delta != 0, standardDeviation > 0 else { return nil }
         let za = NormalDistribution.quantile(1 - alpha / 2), zb = NormalDistribution.quantile(power)
         let n = 2 * (za + zb) * (za + zb) * standardDeviation * standardDeviation / (delta * delta)
+        return count(n)
+    }
+
+    /// A sample size as a count; nil past 10¹² (a difference that small is no difference).
+    private static func count(_ n: Double) -> Int? {
+        guard n.isFinite, n <= 1e12 else { return nil }
         return Int(n.rounded(.up))
     }
 }

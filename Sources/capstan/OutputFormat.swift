@@ -14,9 +14,12 @@ struct ClientOptions: ParsableArguments {
     @Option(help: "Output format: table or json.")
     var format: OutputFormat = .table
 
+    @Option(help: "API token for a server started with --auth (default: CAPSTAN_TOKEN, else MLFLOW_TRACKING_TOKEN).")
+    var token: String? = ProcessInfo.processInfo.environment["CAPSTAN_TOKEN"] ?? ProcessInfo.processInfo.environment["MLFLOW_TRACKING_TOKEN"]
+
     func client() throws -> ServerClient {
         do {
-            return try ServerClient(server: server)
+            return try ServerClient(server: server, token: token)
         } catch {
             throw ValidationError("\(error)")
         }

@@ -7,12 +7,15 @@ import FoundationNetworking
 /// and Capstan's own `/api/capstan/v1`.
 struct ServerClient {
     let baseURL: URL
+    /// Sent as `Authorization: Bearer …` when set.
+    var token: String?
 
     struct Failure: Error, CustomStringConvertible {
         let description: String
     }
 
-    init(server: String) throws {
+    init(server: String, token: String? = nil) throws {
+        self.token = token
         guard let url = URL(string: server.hasSuffix("/") ? String(server.dropLast()) : server),
               url.scheme == "http" || url.scheme == "https" else {
             throw Failure(description: "--server must be an http(s) URL, got '\(server)'.")
@@ -48,6 +51,8 @@ struct ServerClient {
     }
 
     private func send(_ request: URLRequest) async throws -> [String: Any] {
+        var request = request
+        if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
         let data: Data
         let response: URLResponse
         do {

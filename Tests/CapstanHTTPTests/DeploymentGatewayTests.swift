@@ -15,6 +15,9 @@ struct DeploymentGatewayTests {
     static let forest = fixtures.appendingPathComponent("sklearn_random_forest/model.onnx")
     /// An MLP taking 10 features: as a shadow fed the forest's 8, it fails on every request.
     static let mlp = fixtures.appendingPathComponent("sklearn_mlp/model.onnx")
+    /// A model that only takes one row at a time (it reshapes its input to [1, 8]): it loads
+    /// and warms up, then fails on every request of two rows — an erroring canary.
+    static let oneRowOnly = Array(Data(base64Encoded: "CAgSDWNhcHN0YW4tdGVzdHM6gwEKIQoFaW5wdXQKBXNoYXBlEghyZXNoYXBlZCIHUmVzaGFwZQoTCghyZXNoYXBlZBIBeSIEUmVsdRIMb25lX3Jvd19vbmx5Kg8IAhAHOgIBCEIFc2hhcGVaFQoFaW5wdXQSDAoKCAESBgoACgIICGITCgF5Eg4KDAgBEggKAggBCgIICEIECgAQEQ==")!)
     /// onnxruntime's probabilities for `row` (the fixture's expected.csv).
     static let expected = [0.20707349479198456, 0.6665521860122681, 0.12637409567832947]
     static let row: [Double] = [-13.043023109436035, -8.802521705627441, -6.662602424621582, -5.776063442230225,
@@ -228,7 +231,7 @@ struct DeploymentGatewayTests {
                                                                         .string("probabilities_1"), .string("probabilities_2")]))
             #expect(entry("same")?["status"] == .string("ok"))
             #expect(entry("same")?["shadow"] == .bool(true))
-            #expect(entry("broken")?["status"] == .string("error"))
+            #expect(entry("broken")?["status"] == .string("invalid_input"))
             if case .string(let error)? = entry("broken")?["error"] { #expect(error.contains("10 features")) } else { Issue.record("no error logged") }
 
             let feedback = try await client.send(.post, "/api/capstan/v1/deployments/forest/feedback",
@@ -274,7 +277,7 @@ struct DeploymentGatewayTests {
     func rollout(_ client: TestClient, canary: String, rules: String) async throws {
         _ = try await register(client, name: "forest", file: Self.forest)
         _ = try await register(client, name: "forest", file: Self.forest)
-        _ = try await register(client, name: "mlp", file: Self.mlp)
+        _ = try await register(client, name: "onerow", file: Self.forest, bytes: Self.oneRowOnly)
         let spec = #"""
             {"name": "churn",
              "variants": [{"name": "stable", "model": "models:/forest/1"}, {"name": "canary", "model": "\#(canary)"}],
@@ -285,9 +288,10 @@ struct DeploymentGatewayTests {
     }
 
     /// Sends traffic (and, through `feedback`, labels) until the rollout reaches `phase`.
-    func drive(_ client: TestClient, until phase: String, feedback: ((String, String) -> String?)? = nil) async throws -> JSONValue {
+    func drive(_ client: TestClient, until phase: String, rows: Int = 1,
+               feedback: ((String, String) -> String?)? = nil) async throws -> JSONValue {
         for _ in 0..<400 {
-            let reply = try await infer(client, "churn")
+            let reply = try await infer(client, "churn", rows: rows)
             if let feedback, let id = reply.headers[HTTPField.Name("X-Request-Id")!],
                let variant = reply.headers[HTTPField.Name("X-Capstan-Variant")!], let label = feedback(variant, id) {
                 _ = try await client.send(.post, "/api/capstan/v1/deployments/churn/feedback", body: #"{"request_id": "\#(id)", "label": "\#(label)"}"#)
@@ -306,8 +310,12 @@ struct DeploymentGatewayTests {
 
     @Test func aHealthyCanaryIsPromotedStepByStep() async throws {
         try await withServer { client in
-            try await rollout(client, canary: "models:/forest/2", rules: #"[{"metric": "error_rate", "max": 0.05, "min_samples": 3}]"#)
-            let status = try await drive(client, until: "promoted")
+            // The accuracy rule compares with stable, which gets no traffic at the 100% step:
+            // there only the absolute rules apply, so the canary still gets promoted.
+            try await rollout(client, canary: "models:/forest/2", rules: #"""
+                [{"metric": "error_rate", "max": 0.05, "min_samples": 3}, {"metric": "accuracy", "min_delta": -0.02, "min_samples": 3}]
+                """#)
+            let status = try await drive(client, until: "promoted") { _, _ in "1" }
             #expect(status["canary_weight"] == .double(100))
             for _ in 0..<5 { #expect(try await infer(client, "churn").headers[HTTPField.Name("X-Capstan-Variant")!] == "canary") }
             let kinds = try await eventKinds(client)
@@ -317,12 +325,12 @@ struct DeploymentGatewayTests {
                 throw TestFailure(JSONWriter.string(events))
             }
             #expect(step["details"]?["verdict"] == .string("pass"))
-            #expect(step["details"]?["checks"]?.arrayCount == 1)
+            #expect(step["details"]?["checks"]?.arrayCount == 2)
         }
     }
 
     @Test(arguments: [
-        ("erroring", "models:/mlp/1", #"[{"metric": "error_rate", "max": 0.1, "min_samples": 3}]"#),
+        ("erroring", "models:/onerow/1", #"[{"metric": "error_rate", "max": 0.1, "min_samples": 3}]"#),
         ("slow", "models:/forest/2", #"[{"metric": "latency_p99_ms", "max": 0.000001, "min_samples": 3}]"#),
         ("less accurate", "models:/forest/2", #"[{"metric": "accuracy", "min_delta": -0.02, "min_samples": 3}]"#),
     ])
@@ -330,7 +338,8 @@ struct DeploymentGatewayTests {
         try await withServer { client in
             try await rollout(client, canary: canary, rules: rules)
             // Ground truth that agrees with stable's answers and not with the canary's.
-            let status = try await drive(client, until: "aborted") { variant, _ in variant == "stable" ? "1" : "0" }
+            // Two rows per request: the erroring canary fails on each (the others do not care).
+            let status = try await drive(client, until: "aborted", rows: 2) { variant, _ in variant == "stable" ? "1" : "0" }
             #expect(status["canary_weight"] == .double(0), "\(kind)")
             for _ in 0..<5 { #expect(try await infer(client, "churn").headers[HTTPField.Name("X-Capstan-Variant")!] == "stable") }
             #expect(try await eventKinds(client).last == "rollout_aborted", "\(kind)")

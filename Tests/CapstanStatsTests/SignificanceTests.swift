@@ -37,5 +37,7 @@ import Testing
         // δ = 0.5σ: 63 per group (2·(1.96+0.8416)²/0.25 = 62.8).
         #expect(Estimation.sampleSizeForMeans(delta: 0.5, standardDeviation: 1) == 63)
         #expect(Estimation.sampleSizeForProportions(0.1, 0.1) == nil)
+        // Means that differ only by rounding: no finite sample separates them (and no crash).
+        #expect(Estimation.sampleSizeForMeans(delta: 1e-17, standardDeviation: 0.1) == nil)
     }
 }

@@ -31,7 +31,7 @@ struct CapstanAPIError: Error {
             case .modelLoadFailed(let m): self.init(status: .unprocessableContent, code: "MODEL_LOAD_FAILED", message: m)
             case .conflict(let m): self.init(status: .conflict, code: "CONFLICT", message: m)
             case .unavailable(let m): self.init(status: .serviceUnavailable, code: "UNAVAILABLE", message: m)
-            case .predictionFailed(let m): self.init(status: .internalServerError, code: "PREDICTION_FAILED", message: m)
+            case .predictionFailed(let m): self.init(status: .unprocessableContent, code: "PREDICTION_FAILED", message: m)
             }
         case let error as StoreError:
             switch error {

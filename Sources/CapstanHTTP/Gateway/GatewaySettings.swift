@@ -20,16 +20,11 @@ public struct GatewaySettings: Sendable {
     static let variantHeader = HTTPField.Name("X-Capstan-Variant")!
     static let revisionHeader = HTTPField.Name("X-Capstan-Revision")!
 
-    /// The id a prediction is logged and answered under: the caller's (a protocol id or an
-    /// `X-Request-Id` header) when it gives a usable one, else a new UUID.
-    func requestId(given: String?, request: Request) -> String {
-        for candidate in [given, request.headers[Self.requestIdHeader]] {
-            if let candidate, !candidate.isEmpty, candidate.utf8.count <= 128,
-               candidate.unicodeScalars.allSatisfy({ $0.isASCII && $0.value >= 0x20 && $0.value < 0x7f }) {
-                return candidate
-            }
-        }
-        return requestIds.next()
+    /// A new id for a prediction: the key of its log entry, returned in `X-Request-Id`, and
+    /// what feedback names. Always the server's own, so no caller can make two predictions
+    /// share one (a protocol-level id a client sends is echoed back, but not used as the key).
+    func newRequestId() -> String {
+        requestIds.next()
     }
 
     func tag(_ response: inout Response, _ result: PredictionResult) {

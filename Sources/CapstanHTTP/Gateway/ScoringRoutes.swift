@@ -27,7 +27,7 @@ struct ScoringRoutes<Context: RequestContext> {
                     let frame = try await Self.frame(request, context: context, gateway: gateway, summary: live?.variants[0].model.model.summary)
                     let key = Self.stickyKey(live?.spec.sticky, request: request, frame: frame)
                     let result = try await deployments.predict(name, frame: frame, key: key,
-                                                               requestId: gateway.requestId(given: nil, request: request))
+                                                               requestId: gateway.newRequestId())
                     answered = result
                     var reply = jsonResponse(ScoringPayload.predictions(result.outputs, format: result.variant.model.model.summary.format))
                     gateway.tag(&reply, result)
@@ -87,7 +87,7 @@ struct ScoringRoutes<Context: RequestContext> {
             let mlflowCode = switch apiError.status.code {
             case 400: "INVALID_PARAMETER_VALUE"
             case 404: "RESOURCE_DOES_NOT_EXIST"
-            case 413: "BAD_REQUEST"
+            case 413, 422: "BAD_REQUEST"
             case 503: "TEMPORARILY_UNAVAILABLE"
             default: "INTERNAL_ERROR"
             }

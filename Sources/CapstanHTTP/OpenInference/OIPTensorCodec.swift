@@ -8,7 +8,8 @@ import NIOCore
 enum OIPTensorCodec {
     static func decode(json data: JSONValue, type: OIPDatatype, count: Int, input: String) throws -> FeatureFrame.Column {
         var flat: [JSONValue] = []
-        flat.reserveCapacity(count)
+        // The shape is the caller's claim; the data decides how much memory this takes.
+        flat.reserveCapacity(min(count, 1 << 16))
         func flatten(_ value: JSONValue) {
             if case .array(let items) = value { items.forEach(flatten) } else { flat.append(value) }
         }
@@ -50,7 +51,7 @@ enum OIPTensorCodec {
         let raw = Array(bytes)
         if type == .bytes {
             var strings: [String] = []
-            strings.reserveCapacity(count)
+            strings.reserveCapacity(min(count, raw.count / 4))
             var offset = 0
             while offset < raw.count {
                 guard offset + 4 <= raw.count else { throw OIPError.badRequest("input '\(input)': a BYTES element's length is cut off") }

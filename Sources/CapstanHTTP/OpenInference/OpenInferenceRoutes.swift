@@ -61,7 +61,7 @@ struct OpenInferenceRoutes<Context: RequestContext> {
                             ?? TensorFrames.frame(from: inference.inputs)
                         let result = try await deployments.predict(
                             name, frame: frame, key: Self.stickyKey(live?.spec.sticky, request: request, inference: inference),
-                            requestId: gateway.requestId(given: inference.id, request: request))
+                            requestId: gateway.newRequestId())
                         answered = result
                         var response = jsonResponse(try Self.inferResponse(result, request: inference))
                         gateway.tag(&response, result)
@@ -116,8 +116,9 @@ struct OpenInferenceRoutes<Context: RequestContext> {
         return .object([
             ("model_name", .string(result.revision.deployment)),
             ("model_version", .string(String(result.revision.revision))),
-            ("id", .string(result.requestId)),
-            ("parameters", .object([("variant", .string(result.variant.name))])),
+            // The protocol says to echo the caller's id; without one, the prediction's own.
+            ("id", .string(request.id ?? result.requestId)),
+            ("parameters", .object([("variant", .string(result.variant.name)), ("request_id", .string(result.requestId))])),
             ("outputs", .array(tensors.map { tensor in
                 .object([("name", .string(tensor.name)), ("datatype", .string(OIPDatatype(tensor.values).rawValue)),
                          ("shape", .array(tensor.shape.map { .int(Int64($0)) })), ("data", OIPTensorCodec.json(tensor.values))])

@@ -258,7 +258,7 @@ enum Migrations {
             predicted_label {text},
             latency_ms {double} NOT NULL,
             time BIGINT NOT NULL,
-            PRIMARY KEY (request_id, variant))
+            PRIMARY KEY (deployment, request_id, variant))
         """,
         "CREATE INDEX predictions_by_deployment_time ON predictions (deployment, time)",
         // Ground truth or reward for a request, arriving later; the latest word wins.
@@ -278,10 +278,11 @@ enum Migrations {
     static let rolloutTable = Migration(name: "0005_deployment_rollouts", statements: [
         """
         CREATE TABLE deployment_rollouts (
-            deployment {text} PRIMARY KEY,
+            deployment {text} NOT NULL,
             revision BIGINT NOT NULL,
             state {text} NOT NULL,
-            last_update_time BIGINT NOT NULL)
+            last_update_time BIGINT NOT NULL,
+            PRIMARY KEY (deployment, revision))
         """,
     ])
 

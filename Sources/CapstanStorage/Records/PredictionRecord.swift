@@ -2,7 +2,9 @@
 public struct PredictionRecord: Sendable, Equatable {
     public enum Status: String, Sendable {
         case ok
-        /// The model could not predict on the request's inputs.
+        /// The request's inputs did not fit the model (the caller's mistake: a 4xx).
+        case invalidInput = "invalid_input"
+        /// The model failed on inputs that fit it.
         case error
     }
 

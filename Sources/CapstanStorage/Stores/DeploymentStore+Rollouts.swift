@@ -9,7 +9,7 @@ extension DeploymentStore {
             try await db.raw("""
                 INSERT INTO deployment_rollouts (deployment, revision, state, last_update_time)
                 VALUES (\(bind: deployment), \(bind: revision), \(bind: state), \(bind: now))
-                ON CONFLICT (deployment) DO UPDATE SET revision = excluded.revision, state = excluded.state,
+                ON CONFLICT (deployment, revision) DO UPDATE SET state = excluded.state,
                     last_update_time = excluded.last_update_time
                 """).run()
             if let event {
@@ -19,7 +19,7 @@ extension DeploymentStore {
         }
     }
 
-    /// The saved rollout state of `deployment`, if its revision is `revision`.
+    /// The saved rollout state of a revision of `deployment`, if it has one.
     public func rollout(deployment: String, revision: Int64) async throws -> String? {
         try await database.read { db in
             try await db.raw("""

@@ -57,7 +57,8 @@ public struct PredictionLogStore: Sendable {
     }
 
     /// Per variant (shadows included) of one revision: the predictions since `since`, with
-    /// the feedback joined to each, for rollout analysis and reports.
+    /// the feedback joined to each, for rollout analysis and reports. Requests whose inputs
+    /// did not fit the model are left out: they say nothing about the model.
     public func outcomes(deployment: String, revision: Int64?, since: Int64) async throws -> [PredictionOutcome] {
         try await database.read { db in
             let revisionFilter: SQLQueryString = revision.map { "AND p.revision = \(bind: $0)" } ?? ""
@@ -65,6 +66,7 @@ public struct PredictionLogStore: Sendable {
                 SELECT p.variant, p.is_shadow, p.status, p.latency_ms, p.predicted_label, f.label AS feedback_label, f.reward
                 FROM predictions p LEFT JOIN prediction_feedback f ON f.deployment = p.deployment AND f.request_id = p.request_id
                 WHERE p.deployment = \(bind: deployment) AND p.time >= \(bind: since) \(revisionFilter)
+                  AND p.status <> \(bind: PredictionRecord.Status.invalidInput.rawValue)
                 """).all().map { row in
                 PredictionOutcome(
                     variant: try row.string("variant"), isShadow: try row.int64("is_shadow") != 0,
