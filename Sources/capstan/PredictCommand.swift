@@ -43,7 +43,7 @@ struct PredictCommand: ParsableCommand {
             let csv = predictions.csv()
             if let output {
                 do {
-                    try csv.write(toFile: output, atomically: true, encoding: .utf8)
+                    try Self.write(csv, to: output)
                 } catch {
                     throw CommandFailure("cannot write \(output): \(error.localizedDescription)")
                 }
@@ -53,5 +53,13 @@ struct PredictCommand: ParsableCommand {
         } catch {
             throw CommandFailure.exit(error)
         }
+    }
+
+    /// Writes a regular file atomically (no reader sees half a CSV), but anything else — a
+    /// device such as /dev/null, a pipe, a link to either — straight through: an atomic
+    /// write renames a new file over the path and would replace the device itself.
+    static func write(_ text: String, to path: String) throws {
+        let type = (try? FileManager.default.attributesOfItem(atPath: path))?[.type] as? FileAttributeType
+        try text.write(toFile: path, atomically: type == nil || type == .typeRegular, encoding: .utf8)
     }
 }

@@ -194,6 +194,25 @@ def test_capstan_predict_matches_reference(capstan: Path, fixture_dir: Path, tmp
     assert not problems, "\n".join(problems)
 
 
+def test_predict_writes_through_to_a_pipe_and_leaves_it_a_pipe(capstan: Path, tmp_path: Path):
+    """`--output` to a device or pipe (/dev/null, a FIFO) must write into it, not rename a
+    new file over it, which would replace the device for every program on the machine."""
+    import stat
+    import threading
+
+    fixture_dir = mf.FIXTURES_DIR / "sklearn_random_forest"
+    fifo = tmp_path / "predictions.fifo"
+    os.mkfifo(fifo)
+    received: list[bytes] = []
+    reader = threading.Thread(target=lambda: received.append(fifo.read_bytes()))
+    reader.start()
+    proc = run_predict(capstan, fixture_dir / "model.onnx", fixture_dir / "input.csv", fifo)
+    reader.join(timeout=60)
+    assert proc.returncode == 0, describe(proc)
+    assert stat.S_ISFIFO(os.stat(fifo).st_mode), "the FIFO was replaced by a regular file"
+    assert received and received[0].startswith(b"label,probabilities_0"), received[:1]
+
+
 def _unsupported_operator_model(path: Path) -> None:
     """x [N,3] float -> Einsum('ij->i') -> y [N]: valid ONNX that Capstan does not implement."""
     import onnx
