@@ -65,7 +65,10 @@ extension DeploymentService {
     /// Pauses, resumes, promotes or aborts a deployment's rollout by hand.
     public func commandRollout(_ name: String, _ command: RolloutCommand) async throws -> RolloutStatus {
         try await changes.run { [self] in
-            guard let revision = liveRevision(name) else { throw ServingError.notFound("Deployment '\(name)' is not serving.") }
+            guard let revision = liveRevision(name) else {
+                _ = try await store.deployment(name: name)
+                throw ServingError.unavailable("Deployment '\(name)' has no loaded revision.")
+            }
             guard let plan = revision.spec.rollout, var state = rollouts.withLock({ $0[name] }) else {
                 throw ServingError.conflict("Deployment '\(name)' revision \(revision.revision) has no rollout.")
             }
@@ -139,7 +142,7 @@ extension DeploymentService {
         try await store.saveRollout(deployment: revision.deployment, revision: revision.revision, state: try Self.encode(state),
                                     event: (event.kind, event.message, JSONWriter.string(details)))
         rollouts.withLock { $0[revision.deployment] = state }
-        swapLive(revision.withWeights(weights))
+        await swapLive(revision.withWeights(weights))
         logger.info("Deployment \(revision.deployment): \(event.message)")
     }
 }

@@ -89,6 +89,7 @@ public final class DeploymentService: Sendable {
         try await changes.run { [self] in
             let deployment = try await store.deployment(name: name)
             let revisions = try await store.revisions(deployment: name)
+            let serving = liveRevision(name)?.revision ?? deployment.activeRevision
             let target: DeploymentRevisionRecord
             if let revision {
                 guard let found = revisions.first(where: { $0.revision == revision }) else {
@@ -99,12 +100,17 @@ public final class DeploymentService: Sendable {
                 }
                 target = found
             } else {
-                guard let previous = revisions.first(where: { $0.state == .superseded && $0.revision != deployment.activeRevision }) else {
+                // The revision that took traffic last before the one serving now, in the order
+                // switches happened (not by number: an earlier rollback may have reordered them).
+                let switches = try await store.events(deployment: name)
+                    .filter { $0.kind == "activated" || $0.kind == "rolled_back" }.compactMap(\.revision)
+                guard let previous = switches.reversed().drop(while: { $0 == serving }).first,
+                      let found = revisions.first(where: { $0.revision == previous }) else {
                     throw ServingError.conflict("Deployment '\(name)' has no earlier revision that served; nothing to roll back to.")
                 }
-                target = previous
+                target = found
             }
-            if target.revision == deployment.activeRevision { return target }
+            if target.revision == serving, liveRevision(name) != nil { return target }
             let spec = try Self.decodeSpec(target.spec)
             let resolved = try Self.decodeResolved(target.resolved)
             let loaded = try await load(resolved)
@@ -151,7 +157,7 @@ public final class DeploymentService: Sendable {
         } else {
             rollouts.withLock { $0[incoming.deployment] = nil }
         }
-        swapLive(revision)
+        await swapLive(revision)
     }
 
     /// [stable, canary] weights for a rollout's state.
@@ -164,14 +170,16 @@ public final class DeploymentService: Sendable {
         value == value.rounded() ? "\(Int(value))%" : "\(value)%"
     }
 
-    func swapLive(_ revision: LiveRevision) {
+    /// Puts `revision` live and lets the cache drop models no live revision uses. Called
+    /// only from jobs on `changes` (and at start), so no model load runs meanwhile.
+    func swapLive(_ revision: LiveRevision) async {
         let inUse = live.withLock { table -> [(name: String, version: Int64)] in
             table[revision.deployment] = revision
             return table.values.flatMap { live in
                 live.variants.map { ($0.model.name, $0.model.version) } + live.shadows.map { ($0.model.name, $0.model.version) }
             }
         }
-        Task { await cache.retain(only: inUse) }
+        await cache.retain(only: inUse)
     }
 
     private func resolve(_ spec: DeploymentSpec) async throws -> ResolvedRevision {

@@ -37,6 +37,12 @@ public struct DeploymentSpec: Sendable, Equatable, Codable {
         public var maxDelta: Double?
         /// Observations each side needs before the rule is judged.
         public var minSamples: Int
+
+        // Stored (and shown by `deployments show`) with the keys a spec is written with.
+        enum CodingKeys: String, CodingKey {
+            case metric, max, min
+            case minDelta = "min_delta", maxDelta = "max_delta", minSamples = "min_samples"
+        }
     }
 
     /// A progressive canary: the last variant's weight goes through `steps` (percent),
@@ -45,6 +51,12 @@ public struct DeploymentSpec: Sendable, Equatable, Codable {
         public var steps: [Double]
         public var intervalSeconds: Double
         public var analysis: [AnalysisRule]
+
+        /// `interval` in seconds, a form a spec also takes.
+        enum CodingKeys: String, CodingKey {
+            case steps, analysis
+            case intervalSeconds = "interval"
+        }
     }
 
     public var name: String

@@ -69,6 +69,7 @@ struct ServerCommand: AsyncParsableCommand {
         let rollouts = Task { await deployments.runRollouts() }
         func stopLog() async {
             rollouts.cancel()
+            await rollouts.value
             predictionLog.cancel()
             await predictionLog.value
         }

@@ -400,6 +400,31 @@ extension DeploymentGatewayTests {
     }
 }
 
+extension DeploymentGatewayTests {
+    @Test func rollbackGoesToTheRevisionThatServedLastAndShownSpecsApplyAgain() async throws {
+        try await withServer { client in
+            for _ in 1...3 { _ = try await register(client, name: "forest", file: Self.forest) }
+            for version in 1...3 { _ = try await deploy(client, #"{"name": "forest", "model": "models:/forest/\#(version)"}"#) }
+            _ = try await client.send(.post, "/api/capstan/v1/deployments/forest/rollback", body: #"{"revision": 1}"#)
+            #expect(try await deploy(client, #"{"name": "forest", "model": "models:/forest/2"}"#).json["active_revision"] == .int(4))
+            // Served: 1, 2, 3, 1, 4. Back from 4 is 1, not 3 (the highest number before it).
+            let back = try await client.send(.post, "/api/capstan/v1/deployments/forest/rollback", body: "")
+            #expect(back.json["active_revision"] == .int(1), "\(back.text)")
+
+            // A spec as `deployments show` prints it is a spec `deploy` takes.
+            let spec = #"""
+                {"name": "canary", "variants": [{"name": "s", "model": "models:/forest/1"}, {"name": "c", "model": "models:/forest/2"}],
+                 "rollout": {"steps": [50, 100], "interval": "2m", "analysis": [{"metric": "accuracy", "min_delta": -0.02, "min_samples": 7}]}}
+                """#
+            #expect(try await deploy(client, spec).status == .ok)
+            let shown = try await client.raw(.get, "/api/capstan/v1/deployments/canary").json["revision"]?["spec"]
+            let again = try await deploy(client, JSONWriter.string(try #require(shown)))
+            #expect(again.status == .ok, "\(again.text)")
+            #expect(again.json["active_revision"] == .int(1), "the same spec, so no new revision")
+        }
+    }
+}
+
 extension JSONValue {
     var arrayCount: Int? { if case .array(let items) = self { items.count } else { nil } }
 }

@@ -77,7 +77,7 @@ struct OpenInferenceRoutes<Context: RequestContext> {
     static func live(_ deployments: DeploymentService, _ context: Context, versioned: Bool) throws -> LiveRevision {
         let name = try context.parameters.require("name")
         guard let live = deployments.liveRevision(name) else {
-            throw OIPError.notFound("model '\(name)' is not deployed (or not loaded)")
+            throw OIPError.notFound("model '\(name)' is not deployed, or has no loaded revision")
         }
         if versioned {
             let version = try context.parameters.require("version")
