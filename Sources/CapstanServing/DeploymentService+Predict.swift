@@ -1,5 +1,6 @@
 import CapstanInference
 import CapstanStorage
+import Dispatch
 import Foundation
 
 /// One prediction as the gateway made it: who answered, with what, how fast.
@@ -41,16 +42,17 @@ extension DeploymentService {
                                 latencySeconds: seconds)
     }
 
-    /// Predicts on a shadow in a detached task: the primary's response never waits for it,
-    /// and its failures only reach the log. Past `maxShadowsInFlight` copies are skipped
-    /// (and counted) so a slow shadow cannot pile up work.
+    /// Predicts on a shadow on its own low-priority thread: the primary's response never
+    /// waits for it, a CPU-heavy shadow never occupies the threads that answer requests, and
+    /// its failures only reach the log. Past `maxShadowsInFlight` copies are skipped (and
+    /// counted) so a slow shadow cannot pile up work.
     private func mirror(_ frame: FeatureFrame, to shadow: LiveRevision.Shadow, of revision: LiveRevision, requestId: String, time: Int64) {
         guard shadowsInFlight.add(1, ordering: .relaxed).newValue <= Self.maxShadowsInFlight else {
             shadowsInFlight.subtract(1, ordering: .relaxed)
             shadowsSkipped.add(1, ordering: .relaxed)
             return
         }
-        Task.detached(priority: .low) { [self] in
+        Self.shadowQueue.async { [self] in
             let (outcome, seconds) = Self.run(shadow.model, on: frame)
             log.record(PredictionLog.Entry(
                 requestId: requestId, variant: shadow.name, deployment: revision.deployment, revision: revision.revision,
@@ -77,6 +79,11 @@ extension DeploymentService {
         let elapsed = ContinuousClock.now - start
         return (outcome, Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
     }
+}
+
+extension DeploymentService {
+    /// Where shadow predictions run: one thread, outside Swift's cooperative pool.
+    static let shadowQueue = DispatchQueue(label: "capstan.shadows", qos: .utility)
 }
 
 extension Result {

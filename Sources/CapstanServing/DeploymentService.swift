@@ -76,9 +76,10 @@ public final class DeploymentService: Sendable {
             let record = try await store.addRevision(
                 deployment: spec.name, spec: try Self.encode(spec), resolved: try Self.encode(resolved), state: .pending,
                 message: "revision made with \(Self.describe(resolved))")
+            let prepared = try await prepare(LiveRevision(spec: spec, revision: record.revision, resolved: resolved, loaded: loaded))
             try await store.activate(deployment: spec.name, revision: record.revision,
-                                     message: "revision \(record.revision) takes traffic")
-            try await swapIn(LiveRevision(spec: spec, revision: record.revision, resolved: resolved, loaded: loaded))
+                                     message: "revision \(record.revision) takes traffic", startingRollout: prepared.startingRollout)
+            await commit(prepared)
             return try await store.revision(deployment: spec.name, revision: record.revision)
         }
     }
@@ -114,9 +115,11 @@ public final class DeploymentService: Sendable {
             let spec = try Self.decodeSpec(target.spec)
             let resolved = try Self.decodeResolved(target.resolved)
             let loaded = try await load(resolved)
+            let prepared = try await prepare(LiveRevision(spec: spec, revision: target.revision, resolved: resolved, loaded: loaded))
             try await store.activate(deployment: name, revision: target.revision, kind: "rolled_back",
-                                     message: "rolled back from revision \(deployment.activeRevision.map(String.init) ?? "none") to \(target.revision)")
-            try await swapIn(LiveRevision(spec: spec, revision: target.revision, resolved: resolved, loaded: loaded))
+                                     message: "rolled back from revision \(serving.map(String.init) ?? "none") to \(target.revision)",
+                                     startingRollout: prepared.startingRollout)
+            await commit(prepared)
             return try await store.revision(deployment: name, revision: target.revision)
         }
     }
@@ -131,7 +134,12 @@ public final class DeploymentService: Sendable {
                 let record = try await store.revision(deployment: deployment.name, revision: active)
                 let resolved = try Self.decodeResolved(record.resolved)
                 let loaded = try await load(resolved)
-                try await swapIn(LiveRevision(spec: try Self.decodeSpec(record.spec), revision: active, resolved: resolved, loaded: loaded))
+                let prepared = try await prepare(LiveRevision(spec: try Self.decodeSpec(record.spec), revision: active, resolved: resolved, loaded: loaded))
+                if let starting = prepared.startingRollout {
+                    try await store.saveRollout(deployment: deployment.name, revision: active, state: starting.state,
+                                                event: ("rollout_started", starting.message, nil))
+                }
+                await commit(prepared)
                 logger.info("Deployment \(deployment.name) serves revision \(active)")
             } catch {
                 logger.error("Deployment \(deployment.name) revision \(active) could not be loaded: \(error)")
@@ -139,25 +147,32 @@ public final class DeploymentService: Sendable {
         }
     }
 
-    /// Makes `revision` serve. With a rollout, its weights come from the rollout's state:
-    /// the saved one when this revision already had one (a restart), else its first step.
-    private func swapIn(_ incoming: LiveRevision) async throws {
-        var revision = incoming
-        if let plan = incoming.spec.rollout {
-            let saved = try await store.rollout(deployment: incoming.deployment, revision: incoming.revision)
-                .flatMap { try? JSONDecoder().decode(CanaryRollout.self, from: Data($0.utf8)) }
-            let state = saved ?? CanaryRollout(startedAt: Clock.nowMillis())
-            if saved == nil {
-                try await store.saveRollout(
-                    deployment: incoming.deployment, revision: incoming.revision, state: try Self.encode(state),
-                    event: ("rollout_started", "canary '\(incoming.variants[1].name)' starts at \(Self.percent(plan.steps[0]))", nil))
-            }
-            rollouts.withLock { $0[incoming.deployment] = state }
-            revision = incoming.withWeights(Self.weights(state, plan))
-        } else {
-            rollouts.withLock { $0[incoming.deployment] = nil }
-        }
-        await swapLive(revision)
+    /// A revision about to serve, with its weights and rollout state worked out.
+    struct Prepared {
+        var live: LiveRevision
+        var rollout: CanaryRollout?
+        /// Set when the revision starts a rollout now: its first state (JSON) and event message,
+        /// to be saved with the switch.
+        var startingRollout: (state: String, message: String)?
+    }
+
+    /// Works out how `incoming` will serve: with a rollout, its weights come from the
+    /// rollout's state — the saved one when this revision had one (a restart, a rollback),
+    /// else its first step. Reads only; nothing changes until `commit`.
+    private func prepare(_ incoming: LiveRevision) async throws -> Prepared {
+        guard let plan = incoming.spec.rollout else { return Prepared(live: incoming) }
+        let saved = try await store.rollout(deployment: incoming.deployment, revision: incoming.revision)
+            .flatMap { try? JSONDecoder().decode(CanaryRollout.self, from: Data($0.utf8)) }
+        let state = saved ?? CanaryRollout(startedAt: Clock.nowMillis())
+        let starting = saved == nil
+            ? (try Self.encode(state), "canary '\(incoming.variants[1].name)' starts at \(Self.percent(plan.steps[0]))") : nil
+        return Prepared(live: incoming.withWeights(Self.weights(state, plan)), rollout: state, startingRollout: starting)
+    }
+
+    /// Puts a prepared revision live (after its switch is in the database).
+    private func commit(_ prepared: Prepared) async {
+        rollouts.withLock { $0[prepared.live.deployment] = prepared.rollout }
+        await swapLive(prepared.live)
     }
 
     /// [stable, canary] weights for a rollout's state.

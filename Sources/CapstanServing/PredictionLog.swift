@@ -70,6 +70,8 @@ public final class PredictionLog: Sendable {
     public func flush() async {
         while true {
             let batch = queue.withLock { queue -> [Entry] in
+                // Usually the whole queue: swapped out, so requests never wait on a copy.
+                guard queue.count > 2_000 else { return Swift.exchange(&queue, with: []) }
                 let batch = Array(queue.prefix(2_000))
                 queue.removeFirst(batch.count)
                 return batch

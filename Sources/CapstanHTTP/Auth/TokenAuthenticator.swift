@@ -12,7 +12,8 @@ import Synchronization
 public final class TokenAuthenticator: Sendable {
     public let store: TokenStore
     let cacheSeconds: Double
-    private let cache = Mutex<[String: (scope: AccessScope?, until: Double)]>([:])
+    /// Known tokens, and (apart, so a flood of made-up tokens cannot push them out) recent misses.
+    private let cache = Mutex<(known: [String: (scope: AccessScope, until: Double)], unknown: [String: Double])>(([:], [:]))
 
     public init(store: TokenStore, cacheSeconds: Double = 30) {
         self.store = store
@@ -35,11 +36,21 @@ public final class TokenAuthenticator: Sendable {
     public func scope(of token: String) async throws -> AccessScope? {
         let hash = Self.hash(token)
         let now = Date().timeIntervalSince1970
-        if let cached = cache.withLock({ $0[hash] }), cached.until > now { return cached.scope }
+        let cached = cache.withLock { cache -> AccessScope?? in
+            if let known = cache.known[hash], known.until > now { return .some(known.scope) }
+            if let until = cache.unknown[hash], until > now { return .some(nil) }
+            return nil
+        }
+        if let cached { return cached }
         let scope = try await store.token(hash: hash).flatMap { try? AccessScope(parsing: $0.scope) }
         cache.withLock { cache in
-            if cache.count > 10_000 { cache.removeAll() }
-            cache[hash] = (scope, now + cacheSeconds)
+            if let scope {
+                if cache.known.count > 10_000 { cache.known.removeAll() }
+                cache.known[hash] = (scope, now + cacheSeconds)
+            } else {
+                if cache.unknown.count > 10_000 { cache.unknown.removeAll() }
+                cache.unknown[hash] = now + cacheSeconds
+            }
         }
         return scope
     }

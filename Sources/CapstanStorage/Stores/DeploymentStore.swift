@@ -39,7 +39,10 @@ public struct DeploymentStore: Sendable {
     }
 
     /// Makes `revision` the one that takes traffic; the previously active one is superseded.
-    public func activate(deployment: String, revision: Int64, kind: String = "activated", message: String) async throws {
+    /// A rollout's first state, when the revision starts one, is saved in the same
+    /// transaction, so the switch and the rollout happen together or not at all.
+    public func activate(deployment: String, revision: Int64, kind: String = "activated", message: String,
+                         startingRollout: (state: String, message: String)? = nil) async throws {
         let now = Clock.nowMillis()
         try await database.write { db in
             let target = try await Self.revision(deployment: deployment, revision: revision, on: db)
@@ -60,6 +63,11 @@ public struct DeploymentStore: Sendable {
                 """).run()
             try await Self.appendEvent(deployment: deployment, revision: revision, kind: kind, message: message,
                                        details: nil, time: now, on: db)
+            if let startingRollout {
+                try await Self.saveRollout(deployment: deployment, revision: revision, state: startingRollout.state, time: now, on: db)
+                try await Self.appendEvent(deployment: deployment, revision: revision, kind: "rollout_started",
+                                           message: startingRollout.message, details: nil, time: now, on: db)
+            }
         }
     }
 
