@@ -19,8 +19,6 @@ public struct LoadedModel: Sendable {
 public actor ModelCache {
     private let loader: ModelArtifactLoader
     private var loads: [String: Task<LoadedModel, any Error>] = [:]
-    /// How many times a model was actually loaded (not served from the cache).
-    public private(set) var loadCount = 0
 
     public init(loader: ModelArtifactLoader) {
         self.loader = loader
@@ -49,7 +47,6 @@ public actor ModelCache {
                                loadMilliseconds: Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000)
         }
         loads[key] = load
-        loadCount += 1
         do {
             return try await load.value
         } catch {

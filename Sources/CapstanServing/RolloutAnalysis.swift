@@ -3,9 +3,10 @@ import CapstanStorage
 /// Judges a canary against the stable variant on the rules of a rollout, from the
 /// predictions both made (and the feedback joined to them) over the same window.
 ///
-/// Each rule is checked only once both sides have its minimum number of observations —
+/// Each rule is checked only once the canary has its minimum number of observations —
 /// requests for error rate and latency, labelled requests for accuracy, rewarded ones for
-/// mean reward. Until then the verdict is inconclusive and the rollout waits.
+/// mean reward — and, for rules on canary − stable, stable too. Until then the verdict is
+/// inconclusive and the rollout waits.
 public struct RolloutAnalysis: Sendable, Equatable {
     public enum Verdict: String, Sendable {
         case pass, fail, inconclusive

@@ -17,7 +17,7 @@ public enum StudentT {
     }
 
     /// The t with P(T ≤ t) = p, by bisection on the cdf (used for interval widths, where
-    /// 60 halvings are more than precise enough).
+    /// 100 halvings reach the precision of a double).
     public static func quantile(_ p: Double, degrees: Double) -> Double {
         guard p > 0, p < 1 else { return p <= 0 ? -.infinity : .infinity }
         var low = -1e3, high = 1e3

@@ -103,5 +103,4 @@ struct OIPRequest {
 enum OIPError: Error {
     case badRequest(String)
     case notFound(String)
-    case unavailable(String)
 }

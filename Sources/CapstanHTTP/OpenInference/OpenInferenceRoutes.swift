@@ -160,7 +160,6 @@ struct OpenInferenceRoutes<Context: RequestContext> {
         switch error {
         case OIPError.badRequest(let m): (status, message) = (.badRequest, m)
         case OIPError.notFound(let m): (status, message) = (.notFound, m)
-        case OIPError.unavailable(let m): (status, message) = (.serviceUnavailable, m)
         default:
             let apiError = CapstanAPIError(error)
             (status, message) = (apiError.status, apiError.message)

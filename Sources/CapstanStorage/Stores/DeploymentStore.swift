@@ -71,7 +71,7 @@ public struct DeploymentStore: Sendable {
         }
     }
 
-    /// Records an event (a rollout decision, a shadow failure) with its numbers as JSON.
+    /// Records an event that is not a switch, with its numbers as JSON.
     public func addEvent(deployment: String, revision: Int64?, kind: String, message: String, details: String?) async throws {
         let now = Clock.nowMillis()
         try await database.write { db in
