@@ -117,6 +117,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "CapstanJSONTests",
+            dependencies: ["CapstanJSON"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "CapstanStatsTests",
             dependencies: ["CapstanStats"],
             swiftSettings: swiftSettings

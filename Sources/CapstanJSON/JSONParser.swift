@@ -181,6 +181,63 @@ public struct JSONParser {
         return value
     }
 
+    /// Powers of ten that a Double holds exactly.
+    private static let exactPowersOfTen: [Double] = (0...22).map { pow10 in (0..<pow10).reduce(1.0) { v, _ in v * 10 } }
+
+    /// The number without making a String, when it is plainly written and needs no
+    /// rounding work: an integer of up to 18 digits, or a decimal whose digits fit in 53 bits
+    /// and whose exponent is within ±22. Then one multiplication or division of two exact
+    /// values is correctly rounded, so this equals what `Double(String)` gives (Clinger's
+    /// fast path, "How to Read Floating Point Numbers Accurately", 1990). Anything else:
+    /// nil, and the caller takes the general route.
+    static func quickNumber(_ text: ArraySlice<UInt8>) -> JSONValue? {
+        let zero = UInt8(ascii: "0")
+        var i = text.startIndex
+        let end = text.endIndex
+        let negative = text[i] == UInt8(ascii: "-")
+        if negative { i += 1 }
+        var mantissa: UInt64 = 0, significant = 0, scale = 0, integerDigits = 0
+        while i < end, text[i] &- zero < 10 {
+            mantissa = mantissa &* 10 &+ UInt64(text[i] &- zero)
+            if mantissa > 0 { significant += 1 }
+            integerDigits += 1
+            i += 1
+        }
+        guard integerDigits > 0, significant <= 18 else { return nil }
+        if i == end { return .int(negative ? -Int64(mantissa) : Int64(mantissa)) }
+        if text[i] == UInt8(ascii: ".") {
+            i += 1
+            let fractionStart = i
+            while i < end, text[i] &- zero < 10 {
+                mantissa = mantissa &* 10 &+ UInt64(text[i] &- zero)
+                if mantissa > 0 { significant += 1 }
+                scale -= 1
+                guard significant <= 18 else { return nil }
+                i += 1
+            }
+            guard i > fractionStart else { return nil }
+        }
+        if i < end, text[i] == UInt8(ascii: "e") || text[i] == UInt8(ascii: "E") {
+            i += 1
+            var exponentNegative = false
+            if i < end, text[i] == UInt8(ascii: "+") || text[i] == UInt8(ascii: "-") {
+                exponentNegative = text[i] == UInt8(ascii: "-")
+                i += 1
+            }
+            let exponentStart = i
+            var exponent = 0
+            while i < end, text[i] &- zero < 10, i - exponentStart < 4 {
+                exponent = exponent * 10 + Int(text[i] &- zero)
+                i += 1
+            }
+            guard i > exponentStart else { return nil }
+            scale += exponentNegative ? -exponent : exponent
+        }
+        guard i == end, mantissa <= 1 << 53, (-22...22).contains(scale) else { return nil }
+        let magnitude = scale < 0 ? Double(mantissa) / exactPowersOfTen[-scale] : Double(mantissa) * exactPowersOfTen[scale]
+        return .double(negative ? -magnitude : magnitude)
+    }
+
     private mutating func parseNumber() throws -> JSONValue {
         let start = index
         if bytes[index] == UInt8(ascii: "-") {
@@ -205,6 +262,7 @@ public struct JSONParser {
             index += 1
         }
         guard sawDigit else { index = start; throw error("invalid value") }
+        if let quick = Self.quickNumber(bytes[start..<index]) { return quick }
         let text = String(decoding: bytes[start..<index], as: UTF8.self)
         if isInteger, let integer = Int64(text) { return .int(integer) }
         guard let double = Double(text) else { index = start; throw error("invalid number '\(text)'") }

@@ -1,5 +1,4 @@
 import CapstanInference
-import CapstanJSON
 import CapstanStorage
 import Foundation
 import Logging
@@ -9,8 +8,9 @@ import Synchronization
 /// background loop writes them to the store in batches.
 ///
 /// Memory is bounded: past `capacity` queued entries, new ones are dropped and counted,
-/// never the request. Entries keep the frames as they are (arrays are shared, not copied);
-/// turning them into JSON happens in the background loop, off the request path.
+/// never the request. An entry is encoded (``FrameEncoding``, about a microsecond) as it is
+/// queued: the queue holds a few hundred bytes per prediction instead of the request's
+/// frames, and the memory is freed by the thread that allocated it.
 public final class PredictionLog: Sendable {
     public struct Entry: Sendable {
         public var requestId: String
@@ -30,7 +30,7 @@ public final class PredictionLog: Sendable {
 
     public let store: PredictionLogStore
     public let capacity: Int
-    private let queue = Mutex<[Entry]>([])
+    private let queue = Mutex<[PredictionRecord]>([])
     private let droppedCount = Atomic<Int>(0)
     private let writtenCount = Atomic<Int>(0)
     private let logger: Logger
@@ -43,9 +43,14 @@ public final class PredictionLog: Sendable {
 
     /// Queues an entry, or drops it (and counts the drop) when the queue is full.
     public func record(_ entry: Entry) {
+        guard queued < capacity else {
+            droppedCount.add(1, ordering: .relaxed)
+            return
+        }
+        let record = Self.record(entry)
         let accepted = queue.withLock { queue in
             guard queue.count < capacity else { return false }
-            queue.append(entry)
+            queue.append(record)
             return true
         }
         if !accepted { droppedCount.add(1, ordering: .relaxed) }
@@ -58,18 +63,25 @@ public final class PredictionLog: Sendable {
     public var written: Int { writtenCount.load(ordering: .relaxed) }
 
     /// Writes queued entries every `interval` until cancelled, then writes what is left.
+    ///
+    /// The loop has a thread of its own: encoding a batch takes milliseconds, which on a
+    /// thread of the cooperative pool would hold back the requests queued behind it.
     public func run(interval: Duration = .milliseconds(100)) async {
-        while !Task.isCancelled {
-            try? await Task.sleep(for: interval)
+        let thread = ThreadExecutor(name: "prediction-log")
+        await withTaskExecutorPreference(thread) {
+            while !Task.isCancelled {
+                try? await Task.sleep(for: interval)
+                await flush()
+            }
             await flush()
         }
-        await flush()
+        thread.stop()
     }
 
     /// Writes everything queued now.
     public func flush() async {
         while true {
-            let batch = queue.withLock { queue -> [Entry] in
+            let batch = queue.withLock { queue -> [PredictionRecord] in
                 // Usually the whole queue: swapped out, so requests never wait on a copy.
                 guard queue.count > 2_000 else { return Swift.exchange(&queue, with: []) }
                 let batch = Array(queue.prefix(2_000))
@@ -78,7 +90,7 @@ public final class PredictionLog: Sendable {
             }
             guard !batch.isEmpty else { return }
             do {
-                try await store.insert(batch.map(Self.record))
+                try await store.insert(batch)
                 writtenCount.add(batch.count, ordering: .relaxed)
             } catch {
                 droppedCount.add(batch.count, ordering: .relaxed)
@@ -93,7 +105,7 @@ public final class PredictionLog: Sendable {
             requestId: entry.requestId, variant: entry.variant, deployment: entry.deployment, revision: entry.revision,
             modelName: entry.modelName, modelVersion: entry.modelVersion, isShadow: entry.isShadow,
             status: Self.status(entry), error: entry.error?.description, rowCount: Int64(entry.inputs.rowCount),
-            inputs: entry.inputs.splitJSONText, outputs: entry.outputs?.splitJSONText,
+            inputs: FrameEncoding.encode(entry.inputs), outputs: entry.outputs.map(FrameEncoding.encode),
             predictedLabel: entry.outputs.flatMap(Self.firstLabel), latencyMilliseconds: entry.latencySeconds * 1000,
             time: entry.time)
     }
@@ -115,45 +127,5 @@ public final class PredictionLog: Sendable {
         case .float64(let v)?: v.first.map { $0 == $0.rounded() ? String(Int64($0)) : String($0) }
         case nil: nil
         }
-    }
-}
-
-extension FeatureFrame {
-    /// `{"columns": [...], "data": [[...], ...]}`, pandas' split orientation, which
-    /// `/invocations` also takes back. Written straight to bytes (no JSON tree): this runs
-    /// for every logged prediction. Floats in their shortest form; NaN and ±∞ as null.
-    var splitJSONText: String {
-        var out: [UInt8] = []
-        out.reserveCapacity(32 + 24 * names.count * (rowCount + 1))
-        out += Array(#"{"columns":["#.utf8)
-        for (index, name) in names.enumerated() {
-            if index > 0 { out.append(UInt8(ascii: ",")) }
-            JSONWriter.writeString(name, into: &out)
-        }
-        out += Array(#"],"data":["#.utf8)
-        for r in 0..<rowCount {
-            if r > 0 { out.append(UInt8(ascii: ",")) }
-            out.append(UInt8(ascii: "["))
-            for (index, column) in columns.enumerated() {
-                if index > 0 { out.append(UInt8(ascii: ",")) }
-                switch column {
-                case .float32(let v): Self.write(v[r].isFinite ? v[r].description : nil, into: &out)
-                case .float64(let v): Self.write(v[r].isFinite ? v[r].description : nil, into: &out)
-                case .int64(let v): out += Array(String(v[r]).utf8)
-                case .string(let v): JSONWriter.writeString(v[r], into: &out)
-                }
-            }
-            out.append(UInt8(ascii: "]"))
-        }
-        out += Array("]}".utf8)
-        return String(decoding: out, as: UTF8.self)
-    }
-
-    private static func write(_ number: String?, into out: inout [UInt8]) {
-        guard let number else {
-            out += Array("null".utf8)
-            return
-        }
-        out += Array(number.utf8)
     }
 }

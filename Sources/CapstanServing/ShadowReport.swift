@@ -1,4 +1,4 @@
-import CapstanJSON
+import CapstanInference
 import CapstanStorage
 
 /// How each shadow agreed with the primary on the same requests: the share of requests it
@@ -40,12 +40,10 @@ public struct ShadowReport: Sendable {
                     if column == "label" {
                         labelled += 1
                         if values == other { sameLabels += 1 }
-                    } else {
-                        for (a, b) in zip(values, other) {
-                            if let x = Self.number(a), let y = Self.number(b) {
-                                differenceSum += abs(x - y)
-                                differenceCount += 1
-                            }
+                    } else if let xs = Self.numbers(values), let ys = Self.numbers(other) {
+                        for (x, y) in zip(xs, ys) where x.isFinite && y.isFinite {
+                            differenceSum += abs(x - y)
+                            differenceCount += 1
                         }
                     }
                 }
@@ -65,23 +63,19 @@ public struct ShadowReport: Sendable {
         }
     }
 
-    static func number(_ value: JSONValue) -> Double? {
-        switch value {
-        case .int(let i): Double(i)
-        case .double(let d): d
-        default: nil
-        }
+    /// A logged frame as column → values; nil when it does not decode.
+    static func table(_ bytes: [UInt8]) -> [String: FeatureFrame.Column]? {
+        guard let frame = try? FrameEncoding.decode(bytes) else { return nil }
+        return Dictionary(zip(frame.names, frame.columns), uniquingKeysWith: { a, _ in a })
     }
 
-    /// A logged `{"columns", "data"}` table as column → values.
-    static func table(_ text: String) -> [String: [JSONValue]]? {
-        guard let json = try? JSONParser.parse(Array(text.utf8)), case .array(let columns)? = json["columns"],
-              case .array(let rows)? = json["data"] else { return nil }
-        var table: [String: [JSONValue]] = [:]
-        for (index, column) in columns.enumerated() {
-            guard case .string(let name) = column else { continue }
-            table[name] = rows.map { row in if case .array(let cells) = row, index < cells.count { cells[index] } else { .null } }
+    /// The column's values as numbers, for score differences; nil for text.
+    static func numbers(_ column: FeatureFrame.Column) -> [Double]? {
+        switch column {
+        case .float32(let v): v.map(Double.init)
+        case .float64(let v): v
+        case .int64(let v): v.map(Double.init)
+        case .string: nil
         }
-        return table
     }
 }

@@ -25,6 +25,27 @@ import Testing
         #expect(ages[0] == 41 && ages[1].isNaN)
     }
 
+    @Test func aNameGivenTwiceIsRefusedInNarrowAndWideFrames() throws {
+        for width in [3, 40] {
+            var columns = (0..<width).map { (name: "c\($0)", column: FeatureFrame.Column.float32([1])) }
+            #expect(throws: Never.self) { try FeatureFrame(columns) }
+            columns[width - 1].name = "c1"
+            #expect(throws: InferenceError.invalidInput("column 'c1' appears twice")) { try FeatureFrame(columns) }
+        }
+    }
+
+    @Test func matrixInputsTakeEveryNumericColumnType() throws {
+        var b = ONNXBuilder()
+        b.input("x", .float, [nil, 3])
+        b.node("Identity", ["x"], ["y"])
+        b.output("y", .float, [nil, 3])
+        let frame = try FeatureFrame([("a", .float64([1.5, -2])), ("b", .int64([3, 4])), ("c", .float32([5, 6.25]))])
+        let out = try b.model().predict(frame)
+        #expect(out.columns == [.float32([1.5, -2]), .float32([3, 4]), .float32([5, 6.25])])
+        let text = try FeatureFrame([("a", .float64([1])), ("b", .string(["x"])), ("c", .float32([5]))])
+        #expect(throws: InferenceError.self) { try b.model().predict(text) }
+    }
+
     @Test func missingColumnIsNamed() throws {
         let frame = try FeatureFrame(csv: "age\n1\n")
         #expect(throws: InferenceError.invalidInput("missing column 'city' (model input of type tensor(string)[N, 1])")) {

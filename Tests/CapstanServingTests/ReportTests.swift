@@ -1,3 +1,4 @@
+import CapstanInference
 import CapstanStats
 import CapstanStorage
 import Testing
@@ -27,8 +28,9 @@ import Testing
     @Test func shadowsAreMatchedToThePrimaryByRequest() {
         func record(_ id: String, _ variant: String, shadow: Bool, label: Int, score: Double, latency: Double, ok: Bool = true) -> PredictionRecord {
             PredictionRecord(requestId: id, variant: variant, deployment: "d", revision: 1, modelName: "m", modelVersion: 1,
-                             isShadow: shadow, status: ok ? .ok : .error, error: nil, rowCount: 1, inputs: "{}",
-                             outputs: ok ? #"{"columns": ["label", "p_0"], "data": [[\#(label), \#(score)]]}"# : nil,
+                             isShadow: shadow, status: ok ? .ok : .error, error: nil, rowCount: 1,
+                             inputs: FrameEncoding.encode(try! FeatureFrame([("x", .float32([1]))])),
+                             outputs: ok ? FrameEncoding.encode(try! FeatureFrame([("label", .int64([Int64(label)])), ("p_0", .float64([score]))])) : nil,
                              predictedLabel: nil, latencyMilliseconds: latency, time: 0)
         }
         let records = [

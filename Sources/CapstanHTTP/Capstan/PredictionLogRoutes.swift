@@ -92,10 +92,28 @@ struct PredictionLogRoutes<Context: RequestContext> {
         object.set("status", record.status.rawValue)
         object.set("error", record.error)
         object.set("rows", record.rowCount)
-        object.set("inputs", (try? JSONParser.parse(Array(record.inputs.utf8))) ?? .null)
-        if let outputs = record.outputs { object.set("outputs", (try? JSONParser.parse(Array(outputs.utf8))) ?? .null) }
+        object.set("inputs", splitJSON(record.inputs))
+        if let outputs = record.outputs { object.set("outputs", splitJSON(outputs)) }
         object.set("latency_ms", .double(record.latencyMilliseconds))
         object.set("time", record.time)
         return object.value
+    }
+
+    /// A logged frame as pandas' split orientation, `{"columns": [...], "data": [[...]]}`,
+    /// which `/invocations` takes back; floats in their shortest form, NaN and ±∞ as null.
+    static func splitJSON(_ bytes: [UInt8]) -> JSONValue {
+        guard let frame = try? FrameEncoding.decode(bytes) else { return .null }
+        func number(_ value: Double) -> JSONValue { value.isFinite ? .double(value) : .null }
+        let rows: [JSONValue] = (0..<frame.rowCount).map { r in
+            .array(frame.columns.map { column in
+                switch column {
+                case .float32(let v): v[r].isFinite ? .double(shortest(v[r])) : .null
+                case .float64(let v): number(v[r])
+                case .int64(let v): .int(v[r])
+                case .string(let v): .string(v[r])
+                }
+            })
+        }
+        return .object([("columns", .array(frame.names.map { .string($0) })), ("data", .array(rows))])
     }
 }

@@ -12,6 +12,20 @@ extension FeatureFrame.Column {
         }
     }
 
+    /// The values as floats, written to every `stride`-th element of `matrix` from `offset`:
+    /// one column of a row-major matrix, filled without an array per column.
+    func writeFloats(into matrix: UnsafeMutableBufferPointer<Float>, offset: Int, stride: Int, column name: String, for input: String) throws {
+        func write<T>(_ values: [T], _ convert: (T) -> Float) {
+            for (row, value) in values.enumerated() { matrix[row * stride + offset] = convert(value) }
+        }
+        switch self {
+        case .float32(let v): write(v) { $0 }
+        case .float64(let v): write(v) { Float($0) }
+        case .int64(let v): write(v) { Float($0) }
+        case .string: throw mismatch(name, input, expected: "float")
+        }
+    }
+
     func doubles(column name: String, for input: String) throws -> [Double] {
         switch self {
         case .float32(let v): return v.map { Double($0) }

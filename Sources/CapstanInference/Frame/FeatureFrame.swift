@@ -48,9 +48,8 @@ public struct FeatureFrame: Sendable, Equatable {
 
     /// A frame of `columns`, which must all have the same length and distinct names.
     public init(_ columns: [(name: String, column: Column)]) throws {
-        var seen = Set<String>()
-        for (name, _) in columns where !seen.insert(name).inserted {
-            throw InferenceError.invalidInput("column '\(name)' appears twice")
+        if let duplicate = Self.firstDuplicate(columns.map(\.name)) {
+            throw InferenceError.invalidInput("column '\(duplicate)' appears twice")
         }
         let rows = columns.first?.column.count ?? 0
         if let ragged = columns.first(where: { $0.column.count != rows }) {
@@ -60,6 +59,19 @@ public struct FeatureFrame: Sendable, Equatable {
         self.columns = columns.map(\.column)
         rowCount = rows
         sourceText = Array(repeating: nil, count: columns.count)
+    }
+
+    /// A name that appears twice. Frames of one request have a few dozen columns at most:
+    /// comparing pairs is quicker there than hashing every name into a set.
+    static func firstDuplicate(_ names: [String]) -> String? {
+        if names.count > 32 {
+            var seen = Set<String>()
+            return names.first { !seen.insert($0).inserted }
+        }
+        for i in names.indices {
+            for j in names.indices where j > i && names[j] == names[i] { return names[j] }
+        }
+        return nil
     }
 
     public func column(named name: String) -> Column? {

@@ -131,12 +131,11 @@ public struct ONNXGraphModel: Model {
         let columnCount = frame.names.count
         if type == .float {
             // The common case (an [N, F] float input), interleaved straight into place.
-            let parts = try frame.columns.enumerated().map { try $1.floats(column: frame.names[$0], for: input.name) }
-            let values = [Float](unsafeUninitializedCapacity: rows * columnCount) { buffer, initialized in
-                for (c, part) in parts.enumerated() {
-                    for r in 0..<rows { (buffer.baseAddress! + r * columnCount + c).initialize(to: part[r]) }
+            var values = [Float](repeating: 0, count: rows * columnCount)
+            try values.withUnsafeMutableBufferPointer { matrix in
+                for c in 0..<columnCount {
+                    try frame.columns[c].writeFloats(into: matrix, offset: c, stride: columnCount, column: frame.names[c], for: input.name)
                 }
-                initialized = rows * columnCount
             }
             return [.tensor(Tensor(shape: [rows, columnCount], floats: values))]
         }

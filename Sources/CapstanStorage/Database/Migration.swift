@@ -9,8 +9,12 @@
 struct Migration: Sendable {
     let name: String
     let statements: [String]
+    /// The one engine that needs the statements, when a change only exists on one (SQLite's
+    /// columns take any type); the migration is recorded as applied on both.
+    var only: Database.Engine? = nil
 
     func sql(for engine: Database.Engine) -> [String] {
+        if let only, only != engine { return [] }
         let text = switch engine {
         case .sqlite: "TEXT"
         // Byte-wise ordering, as SQLite has, so both engines sort names identically.

@@ -7,6 +7,7 @@ enum Migrations {
         predictionLogTables,
         rolloutTable,
         tokenTable,
+        binaryPredictionFrames,
     ]
 
     static let trackingTables = Migration(name: "0001_tracking_tables", statements: [
@@ -240,7 +241,7 @@ enum Migrations {
 
     static let predictionLogTables = Migration(name: "0004_prediction_log", statements: [
         // One row per prediction a variant or shadow made; a request's rows share its id.
-        // inputs/outputs: {"columns": [...], "data": [[...], ...]} (JSON).
+        // inputs/outputs: {"columns": [...], "data": [[...], ...]} (JSON; bytes since 0007).
         """
         CREATE TABLE predictions (
             request_id {text} NOT NULL,
@@ -298,4 +299,12 @@ enum Migrations {
             revoked_time BIGINT)
         """,
     ])
+
+    // Logged inputs and outputs become bytes (the serving domain's frame encoding) instead
+    // of JSON text. Rows logged before keep their JSON, now as its UTF-8 bytes, and still
+    // read back. SQLite stores a blob in a TEXT column as it is: nothing to change there.
+    static let binaryPredictionFrames = Migration(name: "0007_binary_prediction_frames", statements: [
+        "ALTER TABLE predictions ALTER COLUMN inputs TYPE BYTEA USING convert_to(inputs, 'UTF8')",
+        "ALTER TABLE predictions ALTER COLUMN outputs TYPE BYTEA USING convert_to(outputs, 'UTF8')",
+    ], only: .postgres)
 }

@@ -1,3 +1,4 @@
+import Foundation
 import SQLKit
 
 /// Typed column reads with the names used across the stores.
@@ -36,6 +37,17 @@ extension SQLRow {
     }
 
     func bool(_ column: String) throws -> Bool { try int64(column) != 0 }
+
+    /// A BLOB (`BYTEA`) column; text stored there by an earlier version comes as its UTF-8.
+    func bytes(_ column: String) throws -> [UInt8] {
+        guard let value = try optionalBytes(column) else { throw StoreError.database("column '\(column)' is null") }
+        return value
+    }
+
+    func optionalBytes(_ column: String) throws -> [UInt8]? {
+        if let row = self as? SQLiteRow { return try row.optionalBytes(column) }
+        return try decode(column: column, as: Data?.self).map { [UInt8]($0) }
+    }
 }
 
 /// Splits a list of ids into chunks small enough for one `IN (...)` on every engine.

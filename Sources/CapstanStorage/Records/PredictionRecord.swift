@@ -19,16 +19,17 @@ public struct PredictionRecord: Sendable, Equatable {
     public var status: Status
     public var error: String?
     public var rowCount: Int64
-    /// `{"columns": [...], "data": [[...], ...]}`.
-    public var inputs: String
-    public var outputs: String?
+    /// The frames the model took and gave, in the serving domain's binary encoding
+    /// (`FrameEncoding`): stored as they are, never interpreted here.
+    public var inputs: [UInt8]
+    public var outputs: [UInt8]?
     /// The first row's label output as text, when the model has one (for joins with feedback).
     public var predictedLabel: String?
     public var latencyMilliseconds: Double
     public var time: Int64
 
     public init(requestId: String, variant: String, deployment: String, revision: Int64, modelName: String, modelVersion: Int64,
-                isShadow: Bool, status: Status, error: String?, rowCount: Int64, inputs: String, outputs: String?,
+                isShadow: Bool, status: Status, error: String?, rowCount: Int64, inputs: [UInt8], outputs: [UInt8]?,
                 predictedLabel: String?, latencyMilliseconds: Double, time: Int64) {
         self.requestId = requestId
         self.variant = variant

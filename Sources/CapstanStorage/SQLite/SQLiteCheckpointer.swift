@@ -28,7 +28,7 @@ final class SQLiteCheckpointer: Sendable {
             }
             connection.close()
         }
-        thread.name = "capstan-sqlite-checkpoint"
+        thread.name = "sqlite-checkpoint"
         thread.start()
     }
 

@@ -77,6 +77,21 @@ final class SQLiteConnection: @unchecked Sendable {
         }
     }
 
+    /// Runs one statement once per row of binds, prepared once: a bulk insert without
+    /// building (and SQLite parsing) SQL text for every batch.
+    func executeForEach(_ sql: String, _ rows: [[SQLiteValue]]) throws {
+        let statement = try prepared(sql)
+        defer { sqlite3_clear_bindings(statement) }
+        for binds in rows {
+            defer { sqlite3_reset(statement) }
+            for (offset, value) in binds.enumerated() {
+                try check(bind(value, at: Int32(offset + 1), in: statement))
+            }
+            let result = sqlite3_step(statement)
+            guard result == SQLITE_DONE || result == SQLITE_ROW else { throw error(result) }
+        }
+    }
+
     /// Runs a statement that returns nothing of interest (PRAGMA, BEGIN, COMMIT).
     func execute(_ sql: String) throws {
         try execute(sql, []) { _ in }

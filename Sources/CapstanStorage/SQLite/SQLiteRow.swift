@@ -76,6 +76,15 @@ struct SQLiteRow: SQLRow {
         return value == .null ? nil : Double.decode(value)
     }
 
+    func optionalBytes(_ column: String) throws -> [UInt8]? {
+        switch try value(column) {
+        case .blob(let bytes): return bytes
+        case .text(let text): return Array(text.utf8)
+        case .null: return nil
+        default: throw mismatch(column, [UInt8].self)
+        }
+    }
+
     private func mismatch(_ column: String, _ type: Any.Type) -> SQLiteError {
         SQLiteError(code: 20, message: "column '\(column)' does not hold a \(type)")
     }

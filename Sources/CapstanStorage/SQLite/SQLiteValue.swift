@@ -1,3 +1,5 @@
+import Foundation
+
 /// A value as SQLite stores it.
 enum SQLiteValue: Sendable, Equatable {
     case null
@@ -36,6 +38,7 @@ extension Int64: SQLiteBindable { var sqliteValue: SQLiteValue { .integer(self) 
 extension Int32: SQLiteBindable { var sqliteValue: SQLiteValue { .integer(Int64(self)) } }
 extension Double: SQLiteBindable { var sqliteValue: SQLiteValue { .real(self) } }
 extension Bool: SQLiteBindable { var sqliteValue: SQLiteValue { .integer(self ? 1 : 0) } }
+extension Data: SQLiteBindable { var sqliteValue: SQLiteValue { .blob([UInt8](self)) } }
 extension Optional: SQLiteBindable where Wrapped: SQLiteBindable {
     var sqliteValue: SQLiteValue {
         switch self {

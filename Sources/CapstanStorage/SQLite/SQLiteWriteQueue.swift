@@ -27,6 +27,8 @@ final class SQLiteWriteQueue: Sendable {
 
     private let connection: SQLiteConnection
     private let logger: Logger
+    /// Transactions run on a thread of their own, never holding one of the request threads.
+    private let thread = ThreadExecutor(name: "sqlite-writer")
     private let state = Mutex(State())
     /// Most requests one transaction takes in, so one batch cannot hold a commit back long.
     private static let maxBatch = 256
@@ -48,7 +50,7 @@ final class SQLiteWriteQueue: Sendable {
             }
             switch startDrain {
             case nil: continuation.resume(throwing: StoreError.database("The database is closed."))
-            case true?: Task { await self.drain() }
+            case true?: Task(executorPreference: thread) { await self.drain() }
             case false?: break
             }
         }
@@ -66,6 +68,7 @@ final class SQLiteWriteQueue: Sendable {
             }
             if idle { continuation.resume() }
         }
+        thread.stop()
     }
 
     private func drain() async {

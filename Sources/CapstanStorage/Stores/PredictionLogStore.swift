@@ -1,3 +1,4 @@
+import Foundation
 import SQLKit
 
 /// The prediction log and the feedback joined to it.
@@ -13,12 +14,17 @@ public struct PredictionLogStore: Sendable {
     public func insert(_ records: [PredictionRecord]) async throws {
         guard !records.isEmpty else { return }
         try await database.write { db in
+            if let sqlite = db as? SQLiteSQLDatabase {
+                // The log's hot path: one prepared statement, values bound directly.
+                try sqlite.connection.executeForEach(Self.insertOne, records.map(Self.binds))
+                return
+            }
             for chunk in chunked(records, size: 50) {
                 let rows = chunk.map { r -> SQLQueryString in
                     """
                     (\(bind: r.requestId), \(bind: r.variant), \(bind: r.deployment), \(bind: r.revision), \(bind: r.modelName),
                      \(bind: r.modelVersion), \(bind: r.isShadow ? 1 : 0), \(bind: r.status.rawValue), \(bind: r.error),
-                     \(bind: r.rowCount), \(bind: r.inputs), \(bind: r.outputs), \(bind: r.predictedLabel),
+                     \(bind: r.rowCount), \(bind: Data(r.inputs)), \(bind: r.outputs.map { Data($0) }), \(bind: r.predictedLabel),
                      \(bind: r.latencyMilliseconds), \(bind: r.time))
                     """
                 }
@@ -29,6 +35,19 @@ public struct PredictionLogStore: Sendable {
                     """).run()
             }
         }
+    }
+
+    private static let insertOne = """
+        INSERT INTO predictions (request_id, variant, deployment, revision, model_name, model_version, is_shadow,
+            status, error, row_count, inputs, outputs, predicted_label, latency_ms, time)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING
+        """
+
+    private static func binds(_ r: PredictionRecord) -> [SQLiteValue] {
+        [.text(r.requestId), .text(r.variant), .text(r.deployment), .integer(r.revision), .text(r.modelName),
+         .integer(r.modelVersion), .integer(r.isShadow ? 1 : 0), .text(r.status.rawValue), r.error.map(SQLiteValue.text) ?? .null,
+         .integer(r.rowCount), .blob(r.inputs), r.outputs.map(SQLiteValue.blob) ?? .null,
+         r.predictedLabel.map(SQLiteValue.text) ?? .null, .real(r.latencyMilliseconds), .integer(r.time)]
     }
 
     /// Records feedback; later feedback for the same request replaces earlier.
@@ -83,7 +102,7 @@ public struct PredictionLogStore: Sendable {
             revision: try row.int64("revision"), modelName: try row.string("model_name"), modelVersion: try row.int64("model_version"),
             isShadow: try row.int64("is_shadow") != 0,
             status: PredictionRecord.Status(rawValue: try row.string("status")) ?? .error, error: try row.optionalString("error"),
-            rowCount: try row.int64("row_count"), inputs: try row.string("inputs"), outputs: try row.optionalString("outputs"),
+            rowCount: try row.int64("row_count"), inputs: try row.bytes("inputs"), outputs: try row.optionalBytes("outputs"),
             predictedLabel: try row.optionalString("predicted_label"), latencyMilliseconds: try row.double("latency_ms"),
             time: try row.int64("time"))
     }

@@ -1,0 +1,248 @@
+import CapstanInference
+import CapstanJSON
+
+/// The prediction log's binary form of a frame: every logged prediction's inputs and
+/// outputs are stored this way.
+///
+/// Why not JSON: the log is written on every request and read a million rows at a time by
+/// monitors. Raw little-endian values are copied, not formatted or parsed, and a row of 20
+/// floats takes about 100 bytes instead of 450. Columns named as one tensor's features
+/// (`float_input_0 … float_input_19`, or pandas' `0 … 19`) share one header.
+///
+/// Layout (integers are unsigned LEB128 varints):
+///
+///     0xCF 0x01                       magic, version
+///     rows, groups
+///     per group of columns:
+///       prefix length, prefix (UTF-8)
+///       count                         0: one column named `prefix`; n: the n columns
+///       start (only when count > 0)      prefix+start … prefix+(start+n-1)
+///       type                          1 float32, 2 float64, 3 int64, 4 string
+///       values, column after column   4 or 8 bytes each; strings as length + UTF-8
+///
+/// Rows the log kept as JSON text (`{"columns": [...], "data": [[...]]}`, before this
+/// encoding) still decode.
+public enum FrameEncoding {
+    static let magic: UInt8 = 0xCF
+    static let version: UInt8 = 1
+
+    public struct DecodingError: Error, CustomStringConvertible {
+        public let description: String
+    }
+
+    public static func encode(_ frame: FeatureFrame) -> [UInt8] {
+        var out: [UInt8] = [magic, version]
+        out.reserveCapacity(16 + frame.names.count * (4 + 8 * frame.rowCount))
+        writeVarint(UInt64(frame.rowCount), into: &out)
+        let groups = self.groups(frame)
+        writeVarint(UInt64(groups.count), into: &out)
+        for group in groups {
+            writeVarint(UInt64(group.prefix.utf8.count), into: &out)
+            out.append(contentsOf: group.prefix.utf8)
+            writeVarint(UInt64(group.count), into: &out)
+            if group.count > 0 { writeVarint(UInt64(group.start), into: &out) }
+            out.append(typeCode(frame.columns[group.first]))
+            for column in frame.columns[group.first..<(group.first + max(group.count, 1))] {
+                write(column, into: &out)
+            }
+        }
+        return out
+    }
+
+    public static func decode(_ bytes: [UInt8]) throws -> FeatureFrame {
+        if bytes.first == UInt8(ascii: "{") { return try decodeLegacyJSON(bytes) }
+        var reader = Reader(bytes: bytes)
+        guard try reader.byte() == magic, try reader.byte() == version else {
+            throw DecodingError(description: "not a logged frame (unknown header)")
+        }
+        let rows = try reader.count()
+        let groupCount = try reader.count()
+        var columns: [(name: String, column: FeatureFrame.Column)] = []
+        for _ in 0..<groupCount {
+            let prefix = try reader.string()
+            let count = try reader.count()
+            let start = count > 0 ? try reader.count() : 0
+            let type = try reader.byte()
+            for index in 0..<max(count, 1) {
+                let name = count == 0 ? prefix : prefix + String(start + index)
+                columns.append((name, try reader.column(type: type, rows: rows)))
+            }
+        }
+        guard reader.atEnd else { throw DecodingError(description: "\(bytes.count - reader.offset) bytes after the last column") }
+        do {
+            return try FeatureFrame(columns)
+        } catch {
+            throw DecodingError(description: "\(error)")
+        }
+    }
+
+    /// Columns in runs that share a header: consecutive, of one type, named prefix + n, n+1, ….
+    struct Group {
+        var prefix: String
+        var first: Int
+        /// 0 for a single column named `prefix`.
+        var count: Int
+        var start: Int
+    }
+
+    static func groups(_ frame: FeatureFrame) -> [Group] {
+        var groups: [Group] = []
+        for (index, name) in frame.names.enumerated() {
+            guard let (prefix, number) = numbered(name) else {
+                groups.append(Group(prefix: name, first: index, count: 0, start: 0))
+                continue
+            }
+            if var last = groups.last, last.count > 0, last.prefix == prefix, last.start + last.count == number,
+               typeCode(frame.columns[last.first]) == typeCode(frame.columns[index]) {
+                last.count += 1
+                groups[groups.count - 1] = last
+            } else {
+                groups.append(Group(prefix: prefix, first: index, count: 1, start: number))
+            }
+        }
+        return groups
+    }
+
+    /// `name` as prefix + a number written the way `String(Int)` writes it ("x_7", "12"),
+    /// so decoding gives back the same name; nil for "x", "x_07".
+    static func numbered(_ name: String) -> (prefix: String, number: Int)? {
+        var name = name
+        name.makeContiguousUTF8()
+        return name.utf8.withContiguousStorageIfAvailable { bytes -> (prefix: String, number: Int)? in
+            var digitsStart = bytes.count
+            while digitsStart > 0, bytes[digitsStart - 1] &- UInt8(ascii: "0") < 10 { digitsStart -= 1 }
+            let digits = bytes.count - digitsStart
+            guard digits > 0, digits <= 9, digits == 1 || bytes[digitsStart] != UInt8(ascii: "0") else { return nil }
+            let number = bytes[digitsStart...].reduce(0) { $0 * 10 + Int($1 - UInt8(ascii: "0")) }
+            return (String(decoding: bytes[..<digitsStart], as: UTF8.self), number)
+        } ?? nil
+    }
+
+    static func typeCode(_ column: FeatureFrame.Column) -> UInt8 {
+        switch column {
+        case .float32: 1
+        case .float64: 2
+        case .int64: 3
+        case .string: 4
+        }
+    }
+
+    static func write(_ column: FeatureFrame.Column, into out: inout [UInt8]) {
+        switch column {
+        case .float32(let values): for v in values { appendLittleEndian(v.bitPattern, into: &out) }
+        case .float64(let values): for v in values { appendLittleEndian(v.bitPattern, into: &out) }
+        case .int64(let values): for v in values { appendLittleEndian(UInt64(bitPattern: v), into: &out) }
+        case .string(let values):
+            for v in values {
+                writeVarint(UInt64(v.utf8.count), into: &out)
+                out.append(contentsOf: v.utf8)
+            }
+        }
+    }
+
+    static func appendLittleEndian<T: FixedWidthInteger>(_ value: T, into out: inout [UInt8]) {
+        withUnsafeBytes(of: value.littleEndian) { out.append(contentsOf: $0) }
+    }
+
+    static func writeVarint(_ value: UInt64, into out: inout [UInt8]) {
+        var value = value
+        while value >= 0x80 {
+            out.append(UInt8(truncatingIfNeeded: value) | 0x80)
+            value >>= 7
+        }
+        out.append(UInt8(value))
+    }
+
+    struct Reader {
+        let bytes: [UInt8]
+        var offset = 0
+
+        var atEnd: Bool { offset == bytes.count }
+
+        mutating func byte() throws -> UInt8 {
+            guard offset < bytes.count else { throw truncated }
+            defer { offset += 1 }
+            return bytes[offset]
+        }
+
+        /// A varint that counts something stored after it: bounded by the bytes left, so a
+        /// corrupt count cannot ask for a huge allocation.
+        mutating func count() throws -> Int {
+            var value: UInt64 = 0
+            for shift in stride(from: 0, to: 64, by: 7) {
+                let b = try byte()
+                value |= UInt64(b & 0x7F) << UInt64(shift)
+                if b < 0x80 {
+                    guard value <= UInt64(bytes.count) else { throw DecodingError(description: "a count (\(value)) is larger than the data") }
+                    return Int(value)
+                }
+            }
+            throw DecodingError(description: "a count runs past 64 bits")
+        }
+
+        mutating func take(_ n: Int) throws -> ArraySlice<UInt8> {
+            guard n <= bytes.count - offset else { throw truncated }
+            defer { offset += n }
+            return bytes[offset..<(offset + n)]
+        }
+
+        mutating func string() throws -> String {
+            String(decoding: try take(try count()), as: UTF8.self)
+        }
+
+        mutating func column(type: UInt8, rows: Int) throws -> FeatureFrame.Column {
+            func fixed<T: FixedWidthInteger>(_: T.Type) throws -> [T] {
+                let raw = try take(rows * MemoryLayout<T>.size)
+                return raw.withUnsafeBytes { buffer in
+                    (0..<rows).map { T(littleEndian: buffer.loadUnaligned(fromByteOffset: $0 * MemoryLayout<T>.size, as: T.self)) }
+                }
+            }
+            switch type {
+            case 1: return .float32(try fixed(UInt32.self).map(Float.init(bitPattern:)))
+            case 2: return .float64(try fixed(UInt64.self).map(Double.init(bitPattern:)))
+            case 3: return .int64(try fixed(UInt64.self).map { Int64(bitPattern: $0) })
+            case 4: return .string(try (0..<rows).map { _ in try string() })
+            default: throw DecodingError(description: "unknown column type \(type)")
+            }
+        }
+
+        var truncated: DecodingError { DecodingError(description: "the data ends early (at byte \(offset) of \(bytes.count))") }
+    }
+
+    /// A frame the log stored as split JSON text: whole numbers become int64 columns, other
+    /// numbers float64 (null as NaN), anything with text a string column.
+    static func decodeLegacyJSON(_ bytes: [UInt8]) throws -> FeatureFrame {
+        guard let json = try? JSONParser.parse(bytes), case .array(let names)? = json["columns"],
+              case .array(let rows)? = json["data"] else {
+            throw DecodingError(description: "not a logged frame (JSON without columns and data)")
+        }
+        var columns: [(name: String, column: FeatureFrame.Column)] = []
+        for (index, nameValue) in names.enumerated() {
+            guard case .string(let name) = nameValue else { throw DecodingError(description: "a column name is not a string") }
+            let cells = rows.map { row -> JSONValue in
+                if case .array(let cells) = row, index < cells.count { cells[index] } else { .null }
+            }
+            let ints = cells.compactMap { if case .int(let i) = $0 { i } else { nil } }
+            if ints.count == cells.count {
+                columns.append((name, .int64(ints)))
+            } else if cells.allSatisfy({ if case .string = $0 { false } else { true } }) {
+                columns.append((name, .float64(cells.map { cell in
+                    switch cell {
+                    case .int(let i): Double(i)
+                    case .double(let d): d
+                    default: .nan
+                    }
+                })))
+            } else {
+                columns.append((name, .string(cells.map { cell in
+                    if case .string(let s) = cell { s } else { String(decoding: JSONWriter.bytes(cell), as: UTF8.self) }
+                })))
+            }
+        }
+        do {
+            return try FeatureFrame(columns)
+        } catch {
+            throw DecodingError(description: "\(error)")
+        }
+    }
+}
