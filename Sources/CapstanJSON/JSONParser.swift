@@ -190,10 +190,11 @@ public struct JSONParser {
     /// values is correctly rounded, so this equals what `Double(String)` gives (Clinger's
     /// fast path, "How to Read Floating Point Numbers Accurately", 1990). Anything else:
     /// nil, and the caller takes the general route.
-    static func quickNumber(_ text: ArraySlice<UInt8>) -> JSONValue? {
+    public static func quickNumber(_ text: UnsafeBufferPointer<UInt8>) -> JSONValue? {
         let zero = UInt8(ascii: "0")
-        var i = text.startIndex
-        let end = text.endIndex
+        var i = 0
+        let end = text.count
+        guard end > 0 else { return nil }
         let negative = text[i] == UInt8(ascii: "-")
         if negative { i += 1 }
         var mantissa: UInt64 = 0, significant = 0, scale = 0, integerDigits = 0
@@ -262,7 +263,10 @@ public struct JSONParser {
             index += 1
         }
         guard sawDigit else { index = start; throw error("invalid value") }
-        if let quick = Self.quickNumber(bytes[start..<index]) { return quick }
+        let end = index
+        if let quick = bytes.withUnsafeBufferPointer({ Self.quickNumber(UnsafeBufferPointer(rebasing: $0[start..<end])) }) {
+            return quick
+        }
         let text = String(decoding: bytes[start..<index], as: UTF8.self)
         if isInteger, let integer = Int64(text) { return .int(integer) }
         guard let double = Double(text) else { index = start; throw error("invalid number '\(text)'") }

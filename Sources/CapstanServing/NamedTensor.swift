@@ -88,13 +88,15 @@ public enum TensorFrames {
         let names = frame.names
         while index < names.count {
             // A run P_0, P_1, … starting here?
-            if let underscore = names[index].lastIndex(of: "_"), names[index][names[index].index(after: underscore)...] == "0" {
-                let prefix = String(names[index][..<underscore])
-                var width = 0
-                while index + width < names.count, names[index + width] == "\(prefix)_\(width)" { width += 1 }
+            if let first = FrameEncoding.numbered(names[index]), first.number == 0, first.prefix.utf8.last == UInt8(ascii: "_") {
+                var width = 1
+                while index + width < names.count, let next = FrameEncoding.numbered(names[index + width]),
+                      next.prefix == first.prefix, next.number == width {
+                    width += 1
+                }
                 let parts = (0..<width).map { frame.columns[index + $0] }
                 if let matrix = FeatureFrame.Column.interleaving(parts) {
-                    tensors.append(NamedTensor(name: prefix, shape: [frame.rowCount, width], values: matrix))
+                    tensors.append(NamedTensor(name: String(first.prefix.dropLast()), shape: [frame.rowCount, width], values: matrix))
                     index += width
                     continue
                 }

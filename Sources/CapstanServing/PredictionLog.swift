@@ -64,8 +64,9 @@ public final class PredictionLog: Sendable {
 
     /// Writes queued entries every `interval` until cancelled, then writes what is left.
     ///
-    /// The loop has a thread of its own: encoding a batch takes milliseconds, which on a
-    /// thread of the cooperative pool would hold back the requests queued behind it.
+    /// The loop has a thread of its own: handing a batch of hundreds of rows to the database
+    /// takes milliseconds, which on a thread of the cooperative pool would hold back the
+    /// requests queued behind it.
     public func run(interval: Duration = .milliseconds(100)) async {
         let thread = ThreadExecutor(name: "prediction-log")
         await withTaskExecutorPreference(thread) {

@@ -56,8 +56,12 @@ struct MLflowEndpoints<Context: RequestContext> {
 }
 
 func jsonResponse(_ value: JSONValue, status: HTTPResponse.Status = .ok) -> Response {
-    let bytes = JSONWriter.bytes(value)
-    return Response(
+    jsonResponse(bytes: JSONWriter.bytes(value), status: status)
+}
+
+/// A response with JSON already written (``JSONStream``).
+func jsonResponse(bytes: [UInt8], status: HTTPResponse.Status = .ok) -> Response {
+    Response(
         status: status,
         headers: [.contentType: "application/json"],
         body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes))

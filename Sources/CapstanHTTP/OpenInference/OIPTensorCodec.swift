@@ -91,12 +91,14 @@ enum OIPTensorCodec {
     }
 
     /// An output tensor's values as a flat JSON array.
-    static func json(_ values: FeatureFrame.Column) -> JSONValue {
+    static func write(_ values: FeatureFrame.Column, into json: inout JSONStream) {
+        json.beginArray()
         switch values {
-        case .float32(let v): .array(v.map { .double(shortest($0)) })
-        case .float64(let v): .array(v.map { .double($0) })
-        case .int64(let v): .array(v.map { .int($0) })
-        case .string(let v): .array(v.map { .string($0) })
+        case .float32(let v): for x in v { json.float(x) }
+        case .float64(let v): for x in v { json.value(.double(x)) }
+        case .int64(let v): for x in v { json.int(x) }
+        case .string(let v): for x in v { json.string(x) }
         }
+        json.endArray()
     }
 }

@@ -63,7 +63,7 @@ struct OpenInferenceRoutes<Context: RequestContext> {
                             name, frame: frame, key: Self.stickyKey(live?.spec.sticky, request: request, inference: inference),
                             requestId: gateway.newRequestId())
                         answered = result
-                        var response = jsonResponse(try Self.inferResponse(result, request: inference))
+                        var response = jsonResponse(bytes: try Self.inferResponse(result, request: inference))
                         gateway.tag(&response, result)
                         return response
                     }
@@ -103,7 +103,8 @@ struct OpenInferenceRoutes<Context: RequestContext> {
         ])
     }
 
-    static func inferResponse(_ result: PredictionResult, request: OIPRequest) throws -> JSONValue {
+    /// The infer answer, written straight to bytes: it is made for every request.
+    static func inferResponse(_ result: PredictionResult, request: OIPRequest) throws -> [UInt8] {
         var tensors = TensorFrames.tensors(from: result.outputs)
         if let requested = request.outputs {
             tensors = try requested.map { output in
@@ -113,17 +114,34 @@ struct OpenInferenceRoutes<Context: RequestContext> {
                 return tensor
             }
         }
-        return .object([
-            ("model_name", .string(result.revision.deployment)),
-            ("model_version", .string(String(result.revision.revision))),
-            // The protocol says to echo the caller's id; without one, the prediction's own.
-            ("id", .string(request.id ?? result.requestId)),
-            ("parameters", .object([("variant", .string(result.variant.name)), ("request_id", .string(result.requestId))])),
-            ("outputs", .array(tensors.map { tensor in
-                .object([("name", .string(tensor.name)), ("datatype", .string(OIPDatatype(tensor.values).rawValue)),
-                         ("shape", .array(tensor.shape.map { .int(Int64($0)) })), ("data", OIPTensorCodec.json(tensor.values))])
-            })),
-        ])
+        var json = JSONStream()
+        json.beginObject()
+        json.key("model_name"); json.string(result.revision.deployment)
+        json.key("model_version"); json.string(String(result.revision.revision))
+        // The protocol says to echo the caller's id; without one, the prediction's own.
+        json.key("id"); json.string(request.id ?? result.requestId)
+        json.key("parameters")
+        json.beginObject()
+        json.key("variant"); json.string(result.variant.name)
+        json.key("request_id"); json.string(result.requestId)
+        json.endObject()
+        json.key("outputs")
+        json.beginArray()
+        for tensor in tensors {
+            json.beginObject()
+            json.key("name"); json.string(tensor.name)
+            json.key("datatype"); json.string(OIPDatatype(tensor.values).rawValue)
+            json.key("shape")
+            json.beginArray()
+            for dimension in tensor.shape { json.int(Int64(dimension)) }
+            json.endArray()
+            json.key("data")
+            OIPTensorCodec.write(tensor.values, into: &json)
+            json.endObject()
+        }
+        json.endArray()
+        json.endObject()
+        return json.bytes
     }
 
     /// The sticky key: the configured header, or a request parameter or input of that name.
