@@ -47,7 +47,7 @@ extension DeploymentService {
     /// its failures only reach the log. Past `maxShadowsInFlight` copies are skipped (and
     /// counted) so a slow shadow cannot pile up work.
     private func mirror(_ frame: FeatureFrame, to shadow: LiveRevision.Shadow, of revision: LiveRevision, requestId: String, time: Int64) {
-        guard shadowsInFlight.add(1, ordering: .relaxed).newValue <= Self.maxShadowsInFlight else {
+        guard shadowsInFlight.add(1, ordering: .relaxed).newValue <= maxShadowsInFlight else {
             shadowsInFlight.subtract(1, ordering: .relaxed)
             shadowsSkipped.add(1, ordering: .relaxed)
             return

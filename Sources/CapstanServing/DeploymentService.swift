@@ -23,11 +23,15 @@ public final class DeploymentService: Sendable {
     /// Shadow predictions running now, and those skipped because too many were.
     let shadowsInFlight = Atomic<Int>(0)
     let shadowsSkipped = Atomic<Int>(0)
-    static let maxShadowsInFlight = 64
+    /// More shadow predictions than this at once are skipped, so a slow shadow cannot pile
+    /// up work (or memory) behind it.
+    public let maxShadowsInFlight: Int
     /// Canary rollouts of live revisions, by deployment name.
     let rollouts = Mutex<[String: CanaryRollout]>([:])
 
-    public init(database: Database, registry: RegistryService, artifacts: any ArtifactStore, logger: Logger) {
+    public init(database: Database, registry: RegistryService, artifacts: any ArtifactStore, logger: Logger,
+                maxShadowsInFlight: Int = 64) {
+        self.maxShadowsInFlight = maxShadowsInFlight
         self.store = DeploymentStore(database: database)
         self.registry = registry
         self.cache = ModelCache(loader: ModelArtifactLoader(artifacts: artifacts))
@@ -42,6 +46,8 @@ public final class DeploymentService: Sendable {
 
     /// Shadow copies skipped so far because too many shadow predictions were running.
     public var shadowsSkippedCount: Int { shadowsSkipped.load(ordering: .relaxed) }
+    /// Shadow predictions running now (at most `maxShadowsInFlight`).
+    public var shadowsInFlightCount: Int { shadowsInFlight.load(ordering: .relaxed) }
 
     /// The revision serving `name`, if it has one.
     public func liveRevision(_ name: String) -> LiveRevision? {

@@ -18,6 +18,10 @@ struct DeploymentGatewayTests {
     /// A model that only takes one row at a time (it reshapes its input to [1, 8]): it loads
     /// and warms up, then fails on every request of two rows — an erroring canary.
     static let oneRowOnly = Array(Data(base64Encoded: "CAgSDWNhcHN0YW4tdGVzdHM6gwEKIQoFaW5wdXQKBXNoYXBlEghyZXNoYXBlZCIHUmVzaGFwZQoTCghyZXNoYXBlZBIBeSIEUmVsdRIMb25lX3Jvd19vbmx5Kg8IAhAHOgIBCEIFc2hhcGVaFQoFaW5wdXQSDAoKCAESBgoACgIICGITCgF5Eg4KDAgBEggKAggBCgIICEIECgAQEQ==")!)
+    /// A slow model (a [512, 512] matrix product built from its one-row [1, 8] input: about
+    /// 0.7 s a row in a debug build, 30 ms in release; weights made by ConstantOfShape, so
+    /// the file is a few hundred bytes).
+    static let slow = Array(Data(base64Encoded: "CAcSDWNhcHN0YW4tdGVzdHM6/gIKMhICczEiCENvbnN0YW50KiIKBXZhbHVlKhYIAhAHShAIAAAAAAAAAAACAAAAAAAAoAEECjEKAnMxEgJ3MSIPQ29uc3RhbnRPZlNoYXBlKhYKBXZhbHVlKgoIARABSgRvEoM6oAEEChYKBWlucHV0CgJ3MRIBaCIGTWF0TXVsCjISAnMyIghDb25zdGFudCoiCgV2YWx1ZSoWCAIQB0oQAAIAAAAAAAAAAgAAAAAAAKABBAoTCgFoCgJzMhICaGIiBkV4cGFuZAoxCgJzMhICdzIiD0NvbnN0YW50T2ZTaGFwZSoWCgV2YWx1ZSoKCAEQAUoEbxKDOqABBAoTCgJoYgoCdzISAXoiBk1hdE11bAowCgF6EgF5IgpSZWR1Y2VNZWFuKgsKBGF4ZXNAAKABByoPCghrZWVwZGltcxgBoAECEgtzbG93X3NoYWRvd1oXCgVpbnB1dBIOCgwIARIICgIIAQoCCAhiFAoBeRIPCg0IARIJCgIIAQoDCIAEQgQKABAL")!)
     /// onnxruntime's probabilities for `row` (the fixture's expected.csv).
     static let expected = [0.20707349479198456, 0.6665521860122681, 0.12637409567832947]
     static let row: [Double] = [-13.043023109436035, -8.802521705627441, -6.662602424621582, -5.776063442230225,
@@ -242,6 +246,31 @@ struct DeploymentGatewayTests {
             #expect(bad.status == .badRequest && bad.text.contains("feedback[0]: label"))
             let unknown = try await client.send(.post, "/api/capstan/v1/deployments/nothing/feedback", body: #"{"request_id": "x", "label": 1}"#)
             #expect(unknown.status == .notFound)
+        }
+    }
+
+    /// The primary answers while a slow shadow is still predicting, and past the cap on
+    /// shadows in flight, copies are skipped (and counted) instead of piling up.
+    @Test func aSlowShadowNeitherHoldsTheAnswerNorPilesUp() async throws {
+        try await withServer(maxShadowsInFlight: 2) { client in
+            _ = try await register(client, name: "forest", file: Self.forest)
+            _ = try await register(client, name: "slow", file: Self.forest, bytes: Self.slow)
+            let spec = #"{"name": "forest", "model": "models:/forest/1", "shadows": [{"name": "slow", "model": "models:/slow/1"}]}"#
+            #expect(try await deploy(client, spec).status == .ok)
+            func gauge(_ name: String) async throws -> Double? {
+                let text = try await client.raw(.get, "/metrics").text
+                return text.split(separator: "\n").first { $0.hasPrefix(name + " ") }.flatMap { Double($0.split(separator: " ")[1]) }
+            }
+            let first = try await infer(client, "forest")
+            #expect(first.status == .ok, "\(first.text)")
+            // Answered, and its shadow still running: the answer did not wait for it.
+            #expect(try await gauge("capstan_shadow_requests_in_flight") == 1)
+            // Many more requests than shadows may run at once (2 here): every one is answered.
+            for _ in 0..<12 {
+                #expect(try await infer(client, "forest").status == .ok)
+            }
+            #expect(try await gauge("capstan_shadow_requests_in_flight") ?? 0 <= 2)
+            #expect(try await gauge("capstan_shadow_requests_skipped_total") ?? 0 >= 10)
         }
     }
 

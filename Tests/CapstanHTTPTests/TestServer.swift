@@ -13,7 +13,7 @@ import NIOCore
 
 /// Runs `body` against Capstan's router in-process, on a fresh SQLite database and
 /// artifact directory; with `auth`, as `capstan server --auth` (tokens from `client.token`).
-func withServer<T: Sendable>(auth: Bool = false, _ body: @Sendable (TestClient) async throws -> T) async throws -> T {
+func withServer<T: Sendable>(auth: Bool = false, maxShadowsInFlight: Int = 64, _ body: @Sendable (TestClient) async throws -> T) async throws -> T {
     let directory = FileManager.default.temporaryDirectory.appendingPathComponent("capstan-http-\(UUID().uuidString)")
     var logger = Logger(label: "test")
     logger.logLevel = .critical
@@ -24,7 +24,8 @@ func withServer<T: Sendable>(auth: Bool = false, _ body: @Sendable (TestClient) 
     let artifacts = try LocalArtifactStore(root: directory.appendingPathComponent("artifacts"))
     let services = ServerServices(
         database: database, tracking: tracking, registry: registry, artifacts: artifacts,
-        deployments: DeploymentService(database: database, registry: registry, artifacts: artifacts, logger: logger),
+        deployments: DeploymentService(database: database, registry: registry, artifacts: artifacts, logger: logger,
+                                       maxShadowsInFlight: maxShadowsInFlight),
         authenticator: auth ? TokenAuthenticator(store: TokenStore(database: database), cacheSeconds: 0) : nil
     )
     let app = Application(router: CapstanServer.router(services, logger: logger), logger: logger)

@@ -89,6 +89,8 @@ public final class GatewayMetrics: Sendable {
         var states = PrometheusText()
         states.family("capstan_prediction_log_queue_depth", "gauge", "Prediction log entries waiting to be written.")
         states.sample("capstan_prediction_log_queue_depth", [], Double(log.queued))
+        states.family("capstan_shadow_requests_in_flight", "gauge", "Shadow predictions running now.")
+        states.sample("capstan_shadow_requests_in_flight", [], Double(deployments.shadowsInFlightCount))
         let live = deployments.liveRevisions()
         states.family("capstan_traffic_weight", "gauge", "Share of a deployment's traffic each variant gets, 0 to 1.")
         for revision in live {
