@@ -13,6 +13,11 @@ public struct JSONParser {
     private let bytes: [UInt8]
     private var index = 0
     private var depth = 0
+    /// Elements and members of the arrays and objects being parsed, innermost last: each
+    /// container is copied out at its close at its exact size, so a 20-number array costs one
+    /// allocation instead of one per doubling.
+    private var pendingElements: [JSONValue] = []
+    private var pendingMembers: [(String, JSONValue)] = []
 
     public static func parse<Bytes: Collection>(_ input: Bytes) throws -> JSONValue where Bytes.Element == UInt8 {
         var parser = JSONParser(bytes: Array(input))
@@ -25,6 +30,8 @@ public struct JSONParser {
 
     private init(bytes: [UInt8]) {
         self.bytes = bytes
+        pendingElements.reserveCapacity(64)
+        pendingMembers.reserveCapacity(16)
     }
 
     private func error(_ reason: String) -> SyntaxError {
@@ -32,7 +39,12 @@ public struct JSONParser {
     }
 
     private mutating func skipWhitespace() {
-        while index < bytes.count, [0x20, 0x09, 0x0A, 0x0D].contains(bytes[index]) { index += 1 }
+        while index < bytes.count {
+            switch bytes[index] {
+            case 0x20, 0x09, 0x0A, 0x0D: index += 1
+            default: return
+            }
+        }
     }
 
     private mutating func parseValue() throws -> JSONValue {
@@ -66,9 +78,10 @@ public struct JSONParser {
         try nest()
         defer { depth -= 1 }
         index += 1
-        var members: [(String, JSONValue)] = []
+        let base = pendingMembers.count
+        defer { pendingMembers.removeSubrange(base...) }
         skipWhitespace()
-        if index < bytes.count, bytes[index] == UInt8(ascii: "}") { index += 1; return .object(members) }
+        if index < bytes.count, bytes[index] == UInt8(ascii: "}") { index += 1; return .object([]) }
         while true {
             skipWhitespace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw error("expected a quoted member name") }
@@ -77,11 +90,12 @@ public struct JSONParser {
             guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw error("expected ':'") }
             index += 1
             skipWhitespace()
-            members.append((key, try parseValue()))
+            let member = try parseValue()
+            pendingMembers.append((key, member))
             skipWhitespace()
             guard index < bytes.count else { throw error("unterminated object") }
             if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
-            if bytes[index] == UInt8(ascii: "}") { index += 1; return .object(members) }
+            if bytes[index] == UInt8(ascii: "}") { index += 1; return .object(Array(pendingMembers[base...])) }
             throw error("expected ',' or '}'")
         }
     }
@@ -90,16 +104,18 @@ public struct JSONParser {
         try nest()
         defer { depth -= 1 }
         index += 1
-        var elements: [JSONValue] = []
+        let base = pendingElements.count
+        defer { pendingElements.removeSubrange(base...) }
         skipWhitespace()
-        if index < bytes.count, bytes[index] == UInt8(ascii: "]") { index += 1; return .array(elements) }
+        if index < bytes.count, bytes[index] == UInt8(ascii: "]") { index += 1; return .array([]) }
         while true {
             skipWhitespace()
-            elements.append(try parseValue())
+            let element = try parseValue()
+            pendingElements.append(element)
             skipWhitespace()
             guard index < bytes.count else { throw error("unterminated array") }
             if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
-            if bytes[index] == UInt8(ascii: "]") { index += 1; return .array(elements) }
+            if bytes[index] == UInt8(ascii: "]") { index += 1; return .array(Array(pendingElements[base...])) }
             throw error("expected ',' or ']'")
         }
     }

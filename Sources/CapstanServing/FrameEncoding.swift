@@ -1,5 +1,6 @@
 import CapstanInference
 import CapstanJSON
+import Synchronization
 
 /// The prediction log's binary form of a frame: every logged prediction's inputs and
 /// outputs are stored this way.
@@ -34,7 +35,7 @@ public enum FrameEncoding {
         var out: [UInt8] = [magic, version]
         out.reserveCapacity(16 + frame.names.count * (4 + 8 * frame.rowCount))
         writeVarint(UInt64(frame.rowCount), into: &out)
-        let groups = self.groups(frame)
+        let groups = self.cachedGroups(frame)
         writeVarint(UInt64(groups.count), into: &out)
         for group in groups {
             writeVarint(UInt64(group.prefix.utf8.count), into: &out)
@@ -77,12 +78,25 @@ public enum FrameEncoding {
     }
 
     /// Columns in runs that share a header: consecutive, of one type, named prefix + n, n+1, ….
-    struct Group {
+    struct Group: Sendable {
         var prefix: String
         var first: Int
         /// 0 for a single column named `prefix`.
         var count: Int
         var start: Int
+    }
+
+    /// The last frame layout grouped, and its groups. A deployment's requests share a layout
+    /// (often the very same names array, which compares by identity first), so grouping
+    /// runs once instead of on every logged prediction.
+    private static let lastLayout = Mutex<(names: [String], types: [UInt8], groups: [Group])?>(nil)
+
+    static func cachedGroups(_ frame: FeatureFrame) -> [Group] {
+        let types = frame.columns.map(typeCode)
+        if let last = lastLayout.withLock({ $0 }), last.names == frame.names, last.types == types { return last.groups }
+        let groups = self.groups(frame)
+        lastLayout.withLock { $0 = (frame.names, types, groups) }
+        return groups
     }
 
     static func groups(_ frame: FeatureFrame) -> [Group] {

@@ -43,6 +43,15 @@ import Testing
         #expect(FrameEncoding.groups(frame).map(\.count) == [3, 0, 1, 1, 1, 1, 1, 0, 1])
     }
 
+    @Test func framesWithTheSameNamesButOtherTypesAreGroupedAnew() throws {
+        let names = ["x_0", "x_1"]
+        let floats = try FeatureFrame([(names[0], .float32([1])), (names[1], .float32([2]))])
+        let mixed = try FeatureFrame([(names[0], .float32([1])), (names[1], .int64([2]))])
+        for frame in [floats, mixed, floats] {
+            #expect(try FrameEncoding.decode(FrameEncoding.encode(frame)) == frame)
+        }
+    }
+
     @Test func anEmptyFrameRoundTrips() throws {
         let frame = try FeatureFrame([("x", .float32([]))])
         #expect(try FrameEncoding.decode(FrameEncoding.encode(frame)) == frame)

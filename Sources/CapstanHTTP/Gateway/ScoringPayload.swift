@@ -68,14 +68,18 @@ enum ScoringPayload {
     }
 
     private static func rowsFrame(names: [String], rows: [JSONValue], format: String) throws -> FeatureFrame {
-        var values = [[JSONValue]](repeating: [], count: names.count)
+        var fields: [[JSONValue]] = []
+        fields.reserveCapacity(rows.count)
         for (index, row) in rows.enumerated() {
-            guard case .array(let fields) = row, fields.count == names.count else {
+            guard case .array(let cells) = row, cells.count == names.count else {
                 throw ScoringError.badRequest("\(format) row \(index) must be a list of \(names.count) values.")
             }
-            for (c, field) in fields.enumerated() { values[c].append(field) }
+            fields.append(cells)
         }
-        return try build(try zip(names, values).map { ($0, try column($1, name: $0)) })
+        // Each column read straight from the rows: no list of JSON values per column first.
+        return try build(try names.enumerated().map { c, name in
+            (name, try column(count: fields.count, name: name) { fields[$0][c] })
+        })
     }
 
     private static func recordsFrame(_ payload: JSONValue, format: String) throws -> FeatureFrame {
@@ -120,9 +124,14 @@ enum ScoringPayload {
     /// Values of one column, typed as `FeatureFrame(jsonRows:)` types them: all whole numbers
     /// → int64, numbers → float64, strings → string; null is missing.
     static func column(_ values: [JSONValue], name: String) throws -> FeatureFrame.Column {
+        try column(count: values.count, name: name) { values[$0] }
+    }
+
+    /// The column of `count` values, `value(i)` the i-th: text, whole numbers or numbers.
+    static func column(count: Int, name: String, _ value: (Int) -> JSONValue) throws -> FeatureFrame.Column {
         var isText = false, isNumber = false, isWhole = true
-        for value in values {
-            switch value {
+        for i in 0..<count {
+            switch value(i) {
             case .string: isText = true
             case .int, .bool: isNumber = true
             case .double: isNumber = true; isWhole = false
@@ -132,19 +141,19 @@ enum ScoringPayload {
         }
         if isText && isNumber { throw ScoringError.badRequest("Column '\(name)' mixes strings and numbers.") }
         if isText {
-            return .string(values.map { if case .string(let s) = $0 { s } else { "" } })
+            return .string((0..<count).map { if case .string(let s) = value($0) { s } else { "" } })
         }
         if isWhole {
-            return .int64(values.map { value in
-                switch value {
+            return .int64((0..<count).map { i in
+                switch value(i) {
                 case .int(let i): i
                 case .bool(let b): b ? 1 : 0
                 default: 0
                 }
             })
         }
-        return .float64(values.map { value in
-            switch value {
+        return .float64((0..<count).map { i in
+            switch value(i) {
             case .int(let i): Double(i)
             case .double(let d): d
             case .bool(let b): b ? 1 : 0
