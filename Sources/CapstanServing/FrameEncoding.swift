@@ -26,6 +26,9 @@ import Synchronization
 public enum FrameEncoding {
     static let magic: UInt8 = 0xCF
     static let version: UInt8 = 1
+    /// More columns than any frame the log is given: requests are held to
+    /// `TensorFrames.maxFeatures`, and outputs are narrower in practice.
+    static let maxColumns = 4 * TensorFrames.maxFeatures
 
     public struct DecodingError: Error, CustomStringConvertible {
         public let description: String
@@ -56,14 +59,19 @@ public enum FrameEncoding {
         guard try reader.byte() == magic, try reader.byte() == version else {
             throw DecodingError(description: "not a logged frame (unknown header)")
         }
-        let rows = try reader.count()
-        let groupCount = try reader.count()
+        // Rows and column counts are bounded before anything is allocated: a frame with rows
+        // takes at least a byte per value, and a frame without rows at most `maxColumns`.
+        let rows = try reader.varint(atMost: bytes.count)
+        let groupCount = try reader.varint(atMost: maxColumns)
         var columns: [(name: String, column: FeatureFrame.Column)] = []
         for _ in 0..<groupCount {
             let prefix = try reader.string()
-            let count = try reader.count()
-            let start = count > 0 ? try reader.count() : 0
+            let count = try reader.varint(atMost: maxColumns)
+            let start = count > 0 ? try reader.varint(atMost: 999_999_999) : 0
             let type = try reader.byte()
+            guard columns.count + max(count, 1) <= maxColumns else {
+                throw DecodingError(description: "more than \(maxColumns) columns")
+            }
             for index in 0..<max(count, 1) {
                 let name = count == 0 ? prefix : prefix + String(start + index)
                 columns.append((name, try reader.column(type: type, rows: rows)))
@@ -179,15 +187,15 @@ public enum FrameEncoding {
             return bytes[offset]
         }
 
-        /// A varint that counts something stored after it: bounded by the bytes left, so a
-        /// corrupt count cannot ask for a huge allocation.
-        mutating func count() throws -> Int {
+        /// A varint of at most `limit`, so a damaged value cannot ask for a huge allocation
+        /// or overflow what is computed from it.
+        mutating func varint(atMost limit: Int) throws -> Int {
             var value: UInt64 = 0
             for shift in stride(from: 0, to: 64, by: 7) {
                 let b = try byte()
                 value |= UInt64(b & 0x7F) << UInt64(shift)
                 if b < 0x80 {
-                    guard value <= UInt64(bytes.count) else { throw DecodingError(description: "a count (\(value)) is larger than the data") }
+                    guard value <= UInt64(limit) else { throw DecodingError(description: "a count (\(value)) is out of range") }
                     return Int(value)
                 }
             }
@@ -201,7 +209,7 @@ public enum FrameEncoding {
         }
 
         mutating func string() throws -> String {
-            String(decoding: try take(try count()), as: UTF8.self)
+            String(decoding: try take(try varint(atMost: bytes.count)), as: UTF8.self)
         }
 
         mutating func column(type: UInt8, rows: Int) throws -> FeatureFrame.Column {
@@ -230,12 +238,18 @@ public enum FrameEncoding {
               case .array(let rows)? = json["data"] else {
             throw DecodingError(description: "not a logged frame (JSON without columns and data)")
         }
+        // As the log wrote them: one cell per column in every row (which also bounds the
+        // cells by the text's size).
+        let table = try rows.map { row -> [JSONValue] in
+            guard case .array(let cells) = row, cells.count == names.count else {
+                throw DecodingError(description: "a row does not have one value per column")
+            }
+            return cells
+        }
         var columns: [(name: String, column: FeatureFrame.Column)] = []
         for (index, nameValue) in names.enumerated() {
             guard case .string(let name) = nameValue else { throw DecodingError(description: "a column name is not a string") }
-            let cells = rows.map { row -> JSONValue in
-                if case .array(let cells) = row, index < cells.count { cells[index] } else { .null }
-            }
+            let cells = table.map { $0[index] }
             let ints = cells.compactMap { if case .int(let i) = $0 { i } else { nil } }
             if ints.count == cells.count {
                 columns.append((name, .int64(ints)))

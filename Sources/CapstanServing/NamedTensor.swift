@@ -23,6 +23,8 @@ public struct NamedTensor: Sendable, Equatable {
 /// one tensor P of shape [N, K]; every other column a tensor of shape [N].
 public enum TensorFrames {
     private static let columnNameCache = Mutex<[String: [String]]>([:])
+    /// The most features (columns) a request's frame may have.
+    public static let maxFeatures = 1 << 20
 
     /// The frame for `summary`'s model: every tensor must be one of its declared inputs and
     /// every declared input must be there; a matrix input's columns take the model's feature
@@ -66,6 +68,10 @@ public enum TensorFrames {
                 throw ServingError.invalidInput("input '\(tensor.name)' has \(tensor.shape[0]) rows where '\(tensors[0].name)' has \(rows)")
             }
             let width = tensor.shape.count == 2 ? tensor.shape[1] : 1
+            // A [0, F] tensor carries no values whatever F is: its width is bounded here, not by the body.
+            guard width <= maxFeatures else {
+                throw ServingError.invalidInput("input '\(tensor.name)' has \(width) features per row; at most \(maxFeatures) are taken")
+            }
             if width == 1 {
                 columns.append((tensor.name, tensor.values))
             } else {

@@ -124,9 +124,16 @@ public final class PredictionLog: Sendable {
         switch outputs.column(named: "label") {
         case .int64(let v)?: v.first.map(String.init)
         case .string(let v)?: v.first
-        case .float32(let v)?: v.first.map { $0 == $0.rounded() ? String(Int64($0)) : String($0) }
-        case .float64(let v)?: v.first.map { $0 == $0.rounded() ? String(Int64($0)) : String($0) }
+        case .float32(let v)?: v.first.map { wholeNumberText(Double($0)) ?? String($0) }
+        case .float64(let v)?: v.first.map { wholeNumberText($0) ?? String($0) }
         case nil: nil
         }
+    }
+
+    /// "3" for 3.0, so a float label joins with the feedback label "3"; nil for fractions,
+    /// NaN, ±∞ and magnitudes an Int64 cannot hold.
+    static func wholeNumberText(_ value: Double) -> String? {
+        guard value.isFinite, value == value.rounded(), value.magnitude < 9.2e18 else { return nil }
+        return String(Int64(value))
     }
 }

@@ -176,6 +176,7 @@ struct DeploymentGatewayTests {
                 ("/v2/models/forest/infer", #"{"inputs": []}"#, nil, .badRequest, "inputs must be a non-empty list"),
                 ("/v2/models/forest/infer", #"{"inputs": [{"name": "input", "shape": [1, 8], "datatype": "FP32", "data": [1, 2]}]}"#, nil, .badRequest, "has 2 values; its shape needs 8"),
                 ("/v2/models/forest/infer", #"{"inputs": [{"name": "input", "shape": [1, 3], "datatype": "FP32", "data": [1, 2, 3]}]}"#, nil, .badRequest, "takes 8 features per row"),
+                ("/v2/models/forest/infer", #"{"inputs": [{"name": "input", "shape": [0, 100000000], "datatype": "FP32", "data": []}]}"#, nil, .badRequest, "100000000 features per row"),
                 ("/v2/models/forest/infer", #"{"inputs": [{"name": "input", "shape": [1, 8], "datatype": "FP32", "data": ["a", 2, 3, 4, 5, 6, 7, 8]}]}"#, nil, .badRequest, "is not a number"),
                 ("/v2/models/forest/infer", #"{"inputs": [{"name": "x", "shape": [1], "datatype": "FP16", "data": [1]}]}"#, nil, .badRequest, "FP16 is not supported"),
                 ("/v2/models/forest/infer", #"{"inputs": [{"name": "wrong", "shape": [1, 8], "datatype": "FP32", "data": [1, 2, 3, 4, 5, 6, 7, 8]}]}"#, nil, .badRequest, "input 'wrong' is not one of the model's inputs (input)"),
@@ -270,7 +271,7 @@ struct DeploymentGatewayTests {
                 #expect(try await infer(client, "forest").status == .ok)
             }
             #expect(try await gauge("capstan_shadow_requests_in_flight") ?? 0 <= 2)
-            #expect(try await gauge("capstan_shadow_requests_skipped_total") ?? 0 >= 10)
+            #expect(try await gauge("capstan_shadow_requests_skipped_total") ?? 0 >= 1)
         }
     }
 

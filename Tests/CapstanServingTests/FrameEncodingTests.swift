@@ -55,6 +55,14 @@ import Testing
     @Test func anEmptyFrameRoundTrips() throws {
         let frame = try FeatureFrame([("x", .float32([]))])
         #expect(try FrameEncoding.decode(FrameEncoding.encode(frame)) == frame)
+        // No rows, more numbered columns than the encoding has bytes.
+        let wide = try FeatureFrame((0..<100).map { ("x_\($0)", .float32([])) })
+        #expect(try FrameEncoding.decode(FrameEncoding.encode(wide)) == wide)
+    }
+
+    @Test func numbersInNamesLargerThanTheDataDecode() throws {
+        let frame = try FeatureFrame([("2024", .int64([1])), ("zip_94107", .float32([2])), ("x_999999999", .float64([3]))])
+        #expect(try FrameEncoding.decode(FrameEncoding.encode(frame)) == frame)
     }
 
     @Test func rowsLoggedAsJSONTextStillDecode() throws {
@@ -81,6 +89,11 @@ import Testing
                 _ = try? FrameEncoding.decode(damaged)
             }
         }
+        // Without rows, columns cost no data: their number is capped (here 2^23 asked for).
+        let manyColumns: [UInt8] = [0xCF, 0x01, 0x00, 0x01, 0x01, 0x61, 0x80, 0x80, 0x80, 0x04, 0x00, 0x01]
+        #expect(throws: FrameEncoding.DecodingError.self) { try FrameEncoding.decode(manyColumns) }
+        // Legacy JSON rows must have one value per column.
+        #expect(throws: FrameEncoding.DecodingError.self) { try FrameEncoding.decode(Array(#"{"columns":["a","b"],"data":[[],[]]}"#.utf8)) }
         // A row count far beyond the data is refused before anything is allocated.
         let huge: [UInt8] = [0xCF, 0x01, 0xFF, 0xFF, 0xFF, 0xFF, 0x0F, 0x01, 0x01, 0x61, 0x00, 0x02]
         #expect(throws: FrameEncoding.DecodingError.self) { try FrameEncoding.decode(huge) }

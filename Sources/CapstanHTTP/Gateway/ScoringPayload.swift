@@ -163,6 +163,9 @@ enum ScoringPayload {
     }
 
     private static func build(_ columns: [(String, FeatureFrame.Column)]) throws -> FeatureFrame {
+        guard columns.count <= TensorFrames.maxFeatures else {
+            throw ScoringError.badRequest("The input has \(columns.count) columns; at most \(TensorFrames.maxFeatures) are taken.")
+        }
         do {
             return try FeatureFrame(columns.map { (name: $0.0, column: $0.1) })
         } catch {

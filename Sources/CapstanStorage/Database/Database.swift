@@ -43,8 +43,9 @@ public final class Database: Sendable {
             // The background checkpointer does most of the copying; the writer's own
             // checkpoint (every ~40 MB of log) only bounds the log's size.
             try writer.execute("PRAGMA wal_autocheckpoint = 10000")
-            self.writes = SQLiteWriteQueue(connection: writer, logger: logger)
+            // The checkpointer first: if it cannot open, no writer thread has started yet.
             self.checkpointer = try SQLiteCheckpointer(path: path)
+            self.writes = SQLiteWriteQueue(connection: writer, logger: logger)
         }
 
         static func connect(_ path: String) throws -> SQLiteConnection {

@@ -303,6 +303,8 @@ enum Migrations {
     // Logged inputs and outputs become bytes (the serving domain's frame encoding) instead
     // of JSON text. Rows logged before keep their JSON, now as its UTF-8 bytes, and still
     // read back. SQLite stores a blob in a TEXT column as it is: nothing to change there.
+    // Servers of an earlier version cannot read or write the log afterwards: upgrade all of
+    // a database's servers together (on a large PostgreSQL log the ALTER rewrites the table).
     static let binaryPredictionFrames = Migration(name: "0007_binary_prediction_frames", statements: [
         "ALTER TABLE predictions ALTER COLUMN inputs TYPE BYTEA USING convert_to(inputs, 'UTF8')",
         "ALTER TABLE predictions ALTER COLUMN outputs TYPE BYTEA USING convert_to(outputs, 'UTF8')",

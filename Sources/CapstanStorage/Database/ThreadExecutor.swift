@@ -44,6 +44,7 @@ public final class ThreadExecutor: TaskExecutor, @unchecked Sendable {
     }
 
     private func runLoop() {
+        var batch: [UnownedJob] = []
         while true {
             condition.lock()
             while jobs.isEmpty && !stopped { condition.wait() }
@@ -51,11 +52,12 @@ public final class ThreadExecutor: TaskExecutor, @unchecked Sendable {
                 condition.unlock()
                 return
             }
-            // Take every queued job at once: one lock round trip for a burst.
-            let batch = jobs
-            jobs.removeAll(keepingCapacity: true)
+            // Take every queued job at once (one lock round trip for a burst); the two
+            // buffers swap, so neither is reallocated.
+            swap(&batch, &jobs)
             condition.unlock()
             for job in batch { job.runSynchronously(on: asUnownedTaskExecutor()) }
+            batch.removeAll(keepingCapacity: true)
         }
     }
 }

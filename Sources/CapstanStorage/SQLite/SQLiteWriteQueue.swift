@@ -74,16 +74,18 @@ final class SQLiteWriteQueue: Sendable {
     private func drain() async {
         let database = SQLiteSQLDatabase(connection: connection, logger: logger)
         while true {
-            let batch = state.withLock { state -> [Job] in
+            // Going idle and taking the close() waiters happen under one lock: a waiter that
+            // arrives once another drain has started is that drain's to resume.
+            let (batch, idleWaiters) = state.withLock { state -> ([Job], [CheckedContinuation<Void, Never>]) in
                 let batch = Array(state.pending.prefix(Self.maxBatch))
                 state.pending.removeFirst(batch.count)
-                if batch.isEmpty { state.draining = false }
-                return batch
+                guard batch.isEmpty else { return (batch, []) }
+                state.draining = false
+                defer { state.idleWaiters = [] }
+                return ([], state.idleWaiters)
             }
             if batch.isEmpty {
-                for waiter in state.withLock({ state in defer { state.idleWaiters = [] }; return state.idleWaiters }) {
-                    waiter.resume()
-                }
+                for waiter in idleWaiters { waiter.resume() }
                 return
             }
             await run(batch, on: database)
