@@ -123,11 +123,11 @@ extension DeploymentService {
     /// The current step's analysis. At a 100% step stable gets no traffic, so rules comparing
     /// the canary with stable were settled at the steps before and only absolute ones remain.
     private func analyse(_ revision: LiveRevision, plan: DeploymentSpec.Rollout, since: Int64) async throws -> RolloutAnalysis {
+        let outcomes = try await log.store.outcomes(deployment: revision.deployment, revision: revision.revision, since: since)
+            .filter { !$0.isShadow }
         let rules = revision.variants[0].weight > 0 ? plan.analysis : plan.analysis.filter { $0.minDelta == nil && $0.maxDelta == nil }
-        let windows = try await log.store.windows(deployment: revision.deployment, revision: revision.revision, since: since,
-                                                  quantiles: RolloutAnalysis.latencyQuantiles(rules))
-        return RolloutAnalysis(rules: rules, stable: windows[revision.variants[0].name] ?? VariantWindow(),
-                               canary: windows[revision.variants[1].name] ?? VariantWindow())
+        return RolloutAnalysis(rules: rules, stable: outcomes.filter { $0.variant == revision.variants[0].name },
+                               canary: outcomes.filter { $0.variant == revision.variants[1].name })
     }
 
     /// Saves the new state with its event (and the numbers behind it), then moves traffic.

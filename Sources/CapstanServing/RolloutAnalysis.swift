@@ -27,15 +27,7 @@ public struct RolloutAnalysis: Sendable, Equatable {
     public var verdict: Verdict
     public var checks: [Check]
 
-    /// Judged on outcomes already in memory.
     public init(rules: [DeploymentSpec.AnalysisRule], stable: [PredictionOutcome], canary: [PredictionOutcome]) {
-        let quantiles = Self.latencyQuantiles(rules)
-        self.init(rules: rules, stable: VariantWindow(outcomes: stable, quantiles: quantiles),
-                  canary: VariantWindow(outcomes: canary, quantiles: quantiles))
-    }
-
-    /// Judged on summaries the database made (`PredictionLogStore.windows`).
-    public init(rules: [DeploymentSpec.AnalysisRule], stable: VariantWindow, canary: VariantWindow) {
         checks = rules.map { rule in
             let (canaryValue, canaryCount) = Self.measure(rule.metric, canary)
             let (stableValue, stableCount) = Self.measure(rule.metric, stable)
@@ -63,31 +55,33 @@ public struct RolloutAnalysis: Sendable, Equatable {
         }
     }
 
-    /// The latency quantiles `rules` need.
-    public static func latencyQuantiles(_ rules: [DeploymentSpec.AnalysisRule]) -> [Double] {
-        var quantiles: [Double] = []
-        if rules.contains(where: { $0.metric == "latency_p50_ms" }) { quantiles.append(0.5) }
-        if rules.contains(where: { $0.metric == "latency_p99_ms" }) { quantiles.append(0.99) }
-        return quantiles
-    }
-
-    /// A metric's value over a window and how many observations it rests on.
-    static func measure(_ metric: String, _ window: VariantWindow) -> (Double?, Int) {
-        func ratio(_ part: Int, _ whole: Int) -> Double? { whole > 0 ? Double(part) / Double(whole) : nil }
+    /// A metric's value over some predictions and how many observations it rests on.
+    static func measure(_ metric: String, _ outcomes: [PredictionOutcome]) -> (Double?, Int) {
         switch metric {
-        case "error_rate": return (ratio(window.failures, window.requests), window.requests)
+        case "error_rate":
+            guard !outcomes.isEmpty else { return (nil, 0) }
+            return (Double(outcomes.filter(\.failed).count) / Double(outcomes.count), outcomes.count)
         case "latency_p50_ms", "latency_p99_ms":
-            let value = window.latencyQuantiles[metric == "latency_p50_ms" ? 0.5 : 0.99]
-            return (value, value == nil ? 0 : window.successes)
-        case "accuracy": return (ratio(window.correct, window.labelled), window.labelled)
-        case "mean_reward": return (window.rewards > 0 ? window.rewardSum / Double(window.rewards) : nil, window.rewards)
-        default: return (nil, 0)
+            let latencies = outcomes.filter { !$0.failed }.map(\.latencyMilliseconds).sorted()
+            guard !latencies.isEmpty else { return (nil, 0) }
+            return (quantile(latencies, metric == "latency_p50_ms" ? 0.5 : 0.99), latencies.count)
+        case "accuracy":
+            let labelled = outcomes.filter { $0.feedbackLabel != nil && !$0.failed }
+            guard !labelled.isEmpty else { return (nil, 0) }
+            return (Double(labelled.filter { $0.feedbackLabel == $0.predictedLabel }.count) / Double(labelled.count), labelled.count)
+        case "mean_reward":
+            let rewards = outcomes.compactMap(\.reward)
+            guard !rewards.isEmpty else { return (nil, 0) }
+            return (rewards.reduce(0, +) / Double(rewards.count), rewards.count)
+        default:
+            return (nil, 0)
         }
     }
 
     /// The nearest-rank quantile (the smallest value with at least q of the values at or below it).
     static func quantile(_ sorted: [Double], _ q: Double) -> Double {
-        sorted[VariantWindow.nearestRankIndex(q, count: sorted.count)]
+        let rank = Int((q * Double(sorted.count)).rounded(.up))
+        return sorted[Swift.max(0, Swift.min(sorted.count - 1, rank - 1))]
     }
 
     static func describe(_ rule: DeploymentSpec.AnalysisRule) -> String {

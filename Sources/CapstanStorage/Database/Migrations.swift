@@ -8,7 +8,6 @@ enum Migrations {
         rolloutTable,
         tokenTable,
         binaryPredictionFrames,
-        feedbackByTime,
     ]
 
     static let trackingTables = Migration(name: "0001_tracking_tables", statements: [
@@ -310,9 +309,4 @@ enum Migrations {
         "ALTER TABLE predictions ALTER COLUMN inputs TYPE BYTEA USING convert_to(inputs, 'UTF8')",
         "ALTER TABLE predictions ALTER COLUMN outputs TYPE BYTEA USING convert_to(outputs, 'UTF8')",
     ], only: .postgres)
-
-    // Rollout analysis joins the feedback that arrived during a step.
-    static let feedbackByTime = Migration(name: "0008_prediction_feedback_by_time", statements: [
-        "CREATE INDEX prediction_feedback_by_time ON prediction_feedback (deployment, time)",
-    ])
 }

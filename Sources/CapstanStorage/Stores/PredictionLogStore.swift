@@ -96,63 +96,6 @@ public struct PredictionLogStore: Sendable {
         }
     }
 
-    /// Per primary variant of one revision, since `since`: the counts, feedback and latency
-    /// quantiles rollout analysis judges, aggregated by the database.
-    public func windows(deployment: String, revision: Int64, since: Int64, quantiles: [Double]) async throws -> [String: VariantWindow] {
-        try await database.read { db in
-            let invalid = PredictionRecord.Status.invalidInput.rawValue, ok = PredictionRecord.Status.ok.rawValue
-            var windows: [String: VariantWindow] = [:]
-            let counts = try await db.raw("""
-                SELECT variant, COUNT(*) AS requests, SUM(CASE WHEN status = \(bind: ok) THEN 0 ELSE 1 END) AS failures
-                FROM predictions
-                WHERE deployment = \(bind: deployment) AND time >= \(bind: since) AND revision = \(bind: revision)
-                  AND is_shadow = 0 AND status <> \(bind: invalid)
-                GROUP BY variant
-                """).all()
-            for row in counts {
-                var window = VariantWindow()
-                window.requests = Int(try row.int64("requests"))
-                window.failures = Int(try row.int64("failures"))
-                windows[try row.string("variant")] = window
-            }
-            // Feedback arrives after the prediction it is about, so only feedback since the
-            // window began can join it.
-            let feedback = try await db.raw("""
-                SELECT p.variant,
-                       SUM(CASE WHEN p.status = \(bind: ok) AND f.label IS NOT NULL THEN 1 ELSE 0 END) AS labelled,
-                       SUM(CASE WHEN p.status = \(bind: ok) AND f.label = p.predicted_label THEN 1 ELSE 0 END) AS correct,
-                       COUNT(f.reward) AS rewards, SUM(f.reward) AS reward_sum
-                FROM prediction_feedback f
-                JOIN predictions p ON p.deployment = f.deployment AND p.request_id = f.request_id
-                WHERE f.deployment = \(bind: deployment) AND f.time >= \(bind: since) AND p.time >= \(bind: since)
-                  AND p.revision = \(bind: revision) AND p.is_shadow = 0 AND p.status <> \(bind: invalid)
-                GROUP BY p.variant
-                """).all()
-            for row in feedback {
-                let variant = try row.string("variant")
-                var window = windows[variant] ?? VariantWindow()
-                window.labelled = Int(try row.int64("labelled"))
-                window.correct = Int(try row.int64("correct"))
-                window.rewards = Int(try row.int64("rewards"))
-                window.rewardSum = try row.optionalDouble("reward_sum") ?? 0
-                windows[variant] = window
-            }
-            for (variant, window) in windows where window.successes > 0 {
-                for q in quantiles {
-                    let offset = VariantWindow.nearestRankIndex(q, count: window.successes)
-                    let value = try await db.raw("""
-                        SELECT latency_ms FROM predictions
-                        WHERE deployment = \(bind: deployment) AND time >= \(bind: since) AND revision = \(bind: revision)
-                          AND is_shadow = 0 AND variant = \(bind: variant) AND status = \(bind: ok)
-                        ORDER BY latency_ms LIMIT 1 OFFSET \(unsafeRaw: String(offset))
-                        """).first().map { try $0.double("latency_ms") }
-                    windows[variant]?.latencyQuantiles[q] = value
-                }
-            }
-            return windows
-        }
-    }
-
     static func record(from row: any SQLRow) throws -> PredictionRecord {
         PredictionRecord(
             requestId: try row.string("request_id"), variant: try row.string("variant"), deployment: try row.string("deployment"),
