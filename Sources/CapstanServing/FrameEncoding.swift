@@ -101,10 +101,16 @@ public enum FrameEncoding {
 
     static func cachedGroups(_ frame: FeatureFrame) -> [Group] {
         let types = frame.columns.map(typeCode)
-        if let last = lastLayout.withLock({ $0 }), last.names == frame.names, last.types == types { return last.groups }
+        if let last = lastLayout.withLock({ $0 }), last.types == types, sameBytes(last.names, frame.names) { return last.groups }
         let groups = self.groups(frame)
         lastLayout.withLock { $0 = (frame.names, types, groups) }
         return groups
+    }
+
+    /// Names compared byte for byte: `String ==` treats "é" and "e\u{301}" as equal, and the
+    /// log must give back the bytes it was given.
+    static func sameBytes(_ a: [String], _ b: [String]) -> Bool {
+        a.count == b.count && zip(a, b).allSatisfy { $0.utf8.elementsEqual($1.utf8) }
     }
 
     static func groups(_ frame: FeatureFrame) -> [Group] {
@@ -114,7 +120,7 @@ public enum FrameEncoding {
                 groups.append(Group(prefix: name, first: index, count: 0, start: 0))
                 continue
             }
-            if var last = groups.last, last.count > 0, last.prefix == prefix, last.start + last.count == number,
+            if var last = groups.last, last.count > 0, last.prefix.utf8.elementsEqual(prefix.utf8), last.start + last.count == number,
                typeCode(frame.columns[last.first]) == typeCode(frame.columns[index]) {
                 last.count += 1
                 groups[groups.count - 1] = last

@@ -52,6 +52,16 @@ import Testing
         }
     }
 
+    @Test func namesComeBackByteForByte() throws {
+        // Canonically equal names in other normal forms: each keeps its own bytes.
+        let composed = try FeatureFrame([("caf\u{E9}_0", .float32([1])), ("cafe\u{301}_1", .float32([2]))])
+        let decomposed = try FeatureFrame([("cafe\u{301}_0", .float32([1])), ("cafe\u{301}_1", .float32([2]))])
+        for frame in [composed, decomposed] {
+            let names = try FrameEncoding.decode(FrameEncoding.encode(frame)).names
+            #expect(names.map { Array($0.utf8) } == frame.names.map { Array($0.utf8) })
+        }
+    }
+
     @Test func anEmptyFrameRoundTrips() throws {
         let frame = try FeatureFrame([("x", .float32([]))])
         #expect(try FrameEncoding.decode(FrameEncoding.encode(frame)) == frame)
