@@ -71,3 +71,23 @@ def machine_info() -> dict:
     except OSError:
         pass
     return info
+
+
+def markdown_setup_lines(result: dict) -> list[str]:
+    """The opening of a run's Markdown: the command that produced it, then the machine and
+    its load average, as the first rows of the setup table (each benchmark adds its own)."""
+    mach = result["machine"]
+    return [
+        f"**Command** ({result['started']} – {result['finished']}):",
+        "",
+        "```sh",
+        result["command"],
+        "```",
+        "",
+        "| | |",
+        "|---|---|",
+        f"| machine | {mach.get('cores')} cores, CPU `{mach.get('cpu_model', '?')}`, "
+        f"{mach.get('mem_total_gib', '?')} GiB RAM, {mach.get('platform')} |",
+        f"| load average (1/5/15 min) | before {' '.join(map(str, mach.get('loadavg_before', [])))}, "
+        f"after {' '.join(map(str, mach.get('loadavg_after', [])))} |",
+    ]

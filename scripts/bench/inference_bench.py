@@ -49,7 +49,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
-from bench_common import BenchError, get_path, log  # noqa: E402
+from bench_common import BenchError, get_path, log, markdown_setup_lines  # noqa: E402
 from bench_common import machine_info as common_machine_info  # noqa: E402
 from bench_common import die_with_parent as _die_with_parent  # noqa: E402
 from bench_common import loadavg as _loadavg  # noqa: E402
@@ -560,21 +560,9 @@ def _noise(m: dict) -> str:
 
 def render_markdown(result: dict) -> str:
     """Setup (command, machine, versions), then the medians, targets and per-repeat tables."""
-    cfg, mach, ver = result["config"], result["machine"], result["versions"]
+    cfg, ver = result["config"], result["versions"]
     cols = _columns()
-    lines = [
-        f"**Command** ({result['started']} – {result['finished']}):",
-        "",
-        "```sh",
-        result["command"],
-        "```",
-        "",
-        "| | |",
-        "|---|---|",
-        f"| machine | {mach.get('cores')} cores, CPU `{mach.get('cpu_model', '?')}`, "
-        f"{mach.get('mem_total_gib', '?')} GiB RAM, {mach.get('platform')} |",
-        f"| load average (1/5/15 min) | before {' '.join(map(str, mach.get('loadavg_before', [])))}, "
-        f"after {' '.join(map(str, mach.get('loadavg_after', [])))} |",
+    lines = markdown_setup_lines(result) + [
         f"| Capstan | `capstan --version` {ver.get('capstan')}; binary `{result['capstan_bin']['path']}` "
         f"(sha256 `{result['capstan_bin'].get('sha256', '?')[:16]}…`, built {result['capstan_bin'].get('mtime', '?')}); "
         f"repository HEAD `{ver.get('git_head', '?')}` |",

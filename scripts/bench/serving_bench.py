@@ -70,7 +70,7 @@ from pathlib import Path
 # Process and server helpers: shared with the tracking benchmark (its Server waits for
 # GET /health, which both `capstan server` and MLflow's scoring server answer once ready).
 # Importing it also configures the mlflow client (no telemetry, no silent retries).
-from bench_common import BenchError, get_path, log  # noqa: E402
+from bench_common import BenchError, get_path, log, markdown_setup_lines  # noqa: E402
 from bench_common import die_with_parent as _die_with_parent  # noqa: E402
 from bench_common import loadavg as _loadavg  # noqa: E402
 from bench_common import machine_info as common_machine_info  # noqa: E402
@@ -764,24 +764,12 @@ def print_report(result: dict) -> None:
 
 
 def render_markdown(result: dict) -> str:
-    cfg, mach, ver, med = result["config"], result["machine"], result["versions"], result["median"]
+    cfg, ver, med = result["config"], result["versions"], result["median"]
     keys = [k for k in ENDPOINTS if k in med]
     cap = result.get("capstan_bin") or {}
     setup = result.get("setup", {})
     web = ", ".join(f"{k} {v}" for k, v in (get_path(setup, "mlflow.web_stack") or {}).items()) or "?"
-    lines = [
-        f"**Command** ({result['started']} – {result['finished']}):",
-        "",
-        "```sh",
-        result["command"],
-        "```",
-        "",
-        "| | |",
-        "|---|---|",
-        f"| machine | {mach.get('cores')} cores, CPU `{mach.get('cpu_model', '?')}`, "
-        f"{mach.get('mem_total_gib', '?')} GiB RAM, {mach.get('platform')} |",
-        f"| load average (1/5/15 min) | before {' '.join(map(str, mach.get('loadavg_before', [])))}, "
-        f"after {' '.join(map(str, mach.get('loadavg_after', [])))} |",
+    lines = markdown_setup_lines(result) + [
         f"| Capstan | `capstan --version` {ver.get('capstan')}; binary `{cap.get('path')}` "
         f"(sha256 `{(cap.get('sha256') or '?')[:16]}…`, built {cap.get('mtime', '?')}); repository HEAD "
         f"`{ver.get('git_head', '?')}`; prediction log on |",
