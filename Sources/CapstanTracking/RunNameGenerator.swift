@@ -24,7 +24,14 @@ enum RunNameGenerator {
         "wasp", "whale", "wolf", "worm", "wren", "yak", "zebra",
     ]
 
+    /// MLflow keeps generated names to at most 20 characters (its `max_length`), so UIs and
+    /// clients that lay names out in fixed columns can rely on it; longer draws are redrawn.
+    static let maxLength = 20
+
     static func make() -> String {
-        "\(predicates.randomElement()!)-\(nouns.randomElement()!)-\(Int.random(in: 0..<1000))"
+        while true {
+            let name = "\(predicates.randomElement()!)-\(nouns.randomElement()!)-\(Int.random(in: 0..<1000))"
+            if name.utf8.count <= maxLength { return name }
+        }
     }
 }

@@ -33,6 +33,16 @@ struct TrackingServiceTests {
         }
     }
 
+    /// About 1% of predicate-noun-number draws exceed MLflow's 20 characters, so 5,000 draws
+    /// would all but surely include some if the generator did not redraw them.
+    @Test func generatedRunNamesKeepMLflowsShapeAndLength() {
+        for _ in 0..<5_000 {
+            let name = RunNameGenerator.make()
+            #expect(name.utf8.count <= 20, "\(name)")
+            #expect(name.split(separator: "-").count == 3, "\(name)")
+        }
+    }
+
     @Test(arguments: ["a//b", "a/", "./a", "..", "/abs", "bad*char", String(repeating: "k", count: 251)])
     func invalidKeysAreRefused(_ key: String) async throws {
         let (tracking, db) = try await Self.service()
