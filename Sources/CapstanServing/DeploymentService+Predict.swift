@@ -35,6 +35,9 @@ extension DeploymentService {
             requestId: requestId, variant: variant.name, deployment: name, revision: revision.revision,
             modelName: variant.model.name, modelVersion: variant.model.version, isShadow: false, inputs: frame,
             outputs: try? outcome.get(), error: outcome.failure, latencySeconds: seconds, time: time))
+        if revision.spec.rollout != nil {
+            tally(revision, variant: variant, time: time, error: outcome.failure, latencySeconds: seconds)
+        }
         for shadow in revision.shadows where shadow.percent >= 100 || Double.random(in: 0..<100) < shadow.percent {
             mirror(frame, to: shadow, of: revision, requestId: requestId, time: time)
         }

@@ -123,11 +123,77 @@ extension DeploymentService {
     /// The current step's analysis. At a 100% step stable gets no traffic, so rules comparing
     /// the canary with stable were settled at the steps before and only absolute ones remain.
     private func analyse(_ revision: LiveRevision, plan: DeploymentSpec.Rollout, since: Int64) async throws -> RolloutAnalysis {
-        let outcomes = try await log.store.outcomes(deployment: revision.deployment, revision: revision.revision, since: since)
-            .filter { !$0.isShadow }
         let rules = revision.variants[0].weight > 0 ? plan.analysis : plan.analysis.filter { $0.minDelta == nil && $0.maxDelta == nil }
-        return RolloutAnalysis(rules: rules, stable: outcomes.filter { $0.variant == revision.variants[0].name },
-                               canary: outcomes.filter { $0.variant == revision.variants[1].name })
+        var tally = try await stepTally(revision, since: since)
+        if RolloutAnalysis.needsFeedback(rules) {
+            for outcome in try await log.store.feedbackOutcomes(deployment: revision.deployment, revision: revision.revision, since: since) {
+                if outcome.variant == revision.variants[0].name {
+                    tally.stable.addFeedback(outcome)
+                } else if outcome.variant == revision.variants[1].name {
+                    tally.canary.addFeedback(outcome)
+                }
+            }
+        }
+        return RolloutAnalysis(rules: rules, stable: tally.stable, canary: tally.canary)
+    }
+
+    /// Makes `state` the rollout of `revision`, with a fresh tally when a step begins (or the
+    /// revision's rollout is new to this process).
+    func setRollout(_ state: CanaryRollout?, of revision: LiveRevision) {
+        let name = revision.deployment
+        rollouts.withLock { $0[name] = state }
+        stepTallies.withLock { tallies in
+            guard let state else {
+                tallies[name] = nil
+                return
+            }
+            if let tally = tallies[name], tally.revision == revision.revision, tally.since == state.stepStartedAt { return }
+            tallies[name] = RolloutStepTally(revision: revision.revision, since: state.stepStartedAt, now: Clock.nowMillis())
+        }
+    }
+
+    /// Counts a prediction in its rollout's current step.
+    func tally(_ revision: LiveRevision, variant: LiveRevision.Variant, time: Int64, error: ServingError?, latencySeconds: Double) {
+        if case .invalidInput? = error { return }
+        let isCanary = variant.name != revision.variants[0].name
+        stepTallies.withLock {
+            $0[revision.deployment]?.add(revision: revision.revision, time: time, isCanary: isCanary, failed: error != nil,
+                                         latencyMilliseconds: latencySeconds * 1000)
+        }
+    }
+
+    /// The step's tally so far. Predictions made before the tally was installed (a restart
+    /// mid-step) are read from the log once, after writing out what is queued.
+    private func stepTally(_ revision: LiveRevision, since: Int64) async throws -> RolloutStepTally {
+        let name = revision.deployment
+        let current = stepTallies.withLock { tallies in
+            if let tally = tallies[name], tally.revision == revision.revision, tally.since == since { return tally }
+            let fresh = RolloutStepTally(revision: revision.revision, since: since, now: Clock.nowMillis())
+            tallies[name] = fresh
+            return fresh
+        }
+        guard current.needsBackfill else { return current }
+        await log.flush()
+        var stable = VariantTally(), canary = VariantTally()
+        for outcome in try await log.store.outcomes(deployment: name, revision: revision.revision, since: since, until: current.countedFrom)
+        where !outcome.isShadow {
+            if outcome.variant == revision.variants[0].name {
+                stable.addPrediction(failed: outcome.failed, latencyMilliseconds: outcome.latencyMilliseconds)
+            } else if outcome.variant == revision.variants[1].name {
+                canary.addPrediction(failed: outcome.failed, latencyMilliseconds: outcome.latencyMilliseconds)
+            }
+        }
+        return stepTallies.withLock { tallies in
+            // Another look may have filled it in meanwhile, or a new step begun.
+            guard var tally = tallies[name], tally.revision == revision.revision, tally.since == since, tally.needsBackfill else {
+                return tallies[name] ?? current
+            }
+            tally.stable.addPredictions(of: stable)
+            tally.canary.addPredictions(of: canary)
+            tally.needsBackfill = false
+            tallies[name] = tally
+            return tally
+        }
     }
 
     /// Saves the new state with its event (and the numbers behind it), then moves traffic.
@@ -141,7 +207,7 @@ extension DeploymentService {
         ])
         try await store.saveRollout(deployment: revision.deployment, revision: revision.revision, state: try Self.encode(state),
                                     event: (event.kind, event.message, JSONWriter.string(details)))
-        rollouts.withLock { $0[revision.deployment] = state }
+        setRollout(state, of: revision)
         await swapLive(revision.withWeights(weights))
         logger.info("Deployment \(revision.deployment): \(event.message)")
     }

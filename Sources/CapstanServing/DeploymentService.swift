@@ -26,8 +26,10 @@ public final class DeploymentService: Sendable {
     /// More shadow predictions than this at once are skipped, so a slow shadow cannot pile
     /// up work (or memory) behind it.
     public let maxShadowsInFlight: Int
-    /// Canary rollouts of live revisions, by deployment name.
+    /// Canary rollouts of live revisions, by deployment name. Set through `setRollout`.
     let rollouts = Mutex<[String: CanaryRollout]>([:])
+    /// What the variants of each rollout's current step did, counted as they predict.
+    let stepTallies = Mutex<[String: RolloutStepTally]>([:])
 
     public init(database: Database, registry: RegistryService, artifacts: any ArtifactStore, logger: Logger,
                 maxShadowsInFlight: Int = 64) {
@@ -177,7 +179,7 @@ public final class DeploymentService: Sendable {
 
     /// Puts a prepared revision live (after its switch is in the database).
     private func commit(_ prepared: Prepared) async {
-        rollouts.withLock { $0[prepared.live.deployment] = prepared.rollout }
+        setRollout(prepared.rollout, of: prepared.live)
         await swapLive(prepared.live)
     }
 

@@ -1,7 +1,7 @@
 import CapstanStorage
 
-/// Judges a canary against the stable variant on the rules of a rollout, from the
-/// predictions both made (and the feedback joined to them) over the same window.
+/// Judges a canary against the stable variant on the rules of a rollout, from what both
+/// did (and the feedback joined to it) over the same window.
 ///
 /// Each rule is checked only once the canary has its minimum number of observations —
 /// requests for error rate and latency, labelled requests for accuracy, rewarded ones for
@@ -28,6 +28,10 @@ public struct RolloutAnalysis: Sendable, Equatable {
     public var checks: [Check]
 
     public init(rules: [DeploymentSpec.AnalysisRule], stable: [PredictionOutcome], canary: [PredictionOutcome]) {
+        self.init(rules: rules, stable: VariantTally(stable), canary: VariantTally(canary))
+    }
+
+    public init(rules: [DeploymentSpec.AnalysisRule], stable: VariantTally, canary: VariantTally) {
         checks = rules.map { rule in
             let (canaryValue, canaryCount) = Self.measure(rule.metric, canary)
             let (stableValue, stableCount) = Self.measure(rule.metric, stable)
@@ -55,33 +59,24 @@ public struct RolloutAnalysis: Sendable, Equatable {
         }
     }
 
-    /// A metric's value over some predictions and how many observations it rests on.
-    static func measure(_ metric: String, _ outcomes: [PredictionOutcome]) -> (Double?, Int) {
+    /// A metric's value over a variant's window and how many observations it rests on.
+    static func measure(_ metric: String, _ tally: VariantTally) -> (Double?, Int) {
+        func ratio(_ part: Int, _ whole: Int) -> (Double?, Int) {
+            whole == 0 ? (nil, 0) : (Double(part) / Double(whole), whole)
+        }
         switch metric {
-        case "error_rate":
-            guard !outcomes.isEmpty else { return (nil, 0) }
-            return (Double(outcomes.filter(\.failed).count) / Double(outcomes.count), outcomes.count)
-        case "latency_p50_ms", "latency_p99_ms":
-            let latencies = outcomes.filter { !$0.failed }.map(\.latencyMilliseconds).sorted()
-            guard !latencies.isEmpty else { return (nil, 0) }
-            return (quantile(latencies, metric == "latency_p50_ms" ? 0.5 : 0.99), latencies.count)
-        case "accuracy":
-            let labelled = outcomes.filter { $0.feedbackLabel != nil && !$0.failed }
-            guard !labelled.isEmpty else { return (nil, 0) }
-            return (Double(labelled.filter { $0.feedbackLabel == $0.predictedLabel }.count) / Double(labelled.count), labelled.count)
-        case "mean_reward":
-            let rewards = outcomes.compactMap(\.reward)
-            guard !rewards.isEmpty else { return (nil, 0) }
-            return (rewards.reduce(0, +) / Double(rewards.count), rewards.count)
-        default:
-            return (nil, 0)
+        case "error_rate": return ratio(tally.failures, tally.requests)
+        case "latency_p50_ms": return (tally.latencies.quantile(0.5), tally.latencies.count)
+        case "latency_p99_ms": return (tally.latencies.quantile(0.99), tally.latencies.count)
+        case "accuracy": return ratio(tally.correct, tally.labelled)
+        case "mean_reward": return tally.rewards == 0 ? (nil, 0) : (tally.rewardSum / Double(tally.rewards), tally.rewards)
+        default: return (nil, 0)
         }
     }
 
-    /// The nearest-rank quantile (the smallest value with at least q of the values at or below it).
-    static func quantile(_ sorted: [Double], _ q: Double) -> Double {
-        let rank = Int((q * Double(sorted.count)).rounded(.up))
-        return sorted[Swift.max(0, Swift.min(sorted.count - 1, rank - 1))]
+    /// Whether any rule needs feedback, which analysis then reads from the log.
+    static func needsFeedback(_ rules: [DeploymentSpec.AnalysisRule]) -> Bool {
+        rules.contains { $0.metric == "accuracy" || $0.metric == "mean_reward" }
     }
 
     static func describe(_ rule: DeploymentSpec.AnalysisRule) -> String {

@@ -52,15 +52,21 @@ public struct ShadowReport: Sendable {
             if differenceCount > 0 { row.meanAbsoluteScoreDifference = differenceSum / Double(differenceCount) }
             let latencies = entries.filter { $0.status == .ok }.map(\.latencyMilliseconds).sorted()
             if !latencies.isEmpty {
-                row.latencyP50Milliseconds = RolloutAnalysis.quantile(latencies, 0.5)
-                row.latencyP99Milliseconds = RolloutAnalysis.quantile(latencies, 0.99)
+                row.latencyP50Milliseconds = Self.quantile(latencies, 0.5)
+                row.latencyP99Milliseconds = Self.quantile(latencies, 0.99)
             }
             if !primaryLatencies.isEmpty {
-                row.primaryLatencyP50Milliseconds = RolloutAnalysis.quantile(primaryLatencies, 0.5)
-                row.primaryLatencyP99Milliseconds = RolloutAnalysis.quantile(primaryLatencies, 0.99)
+                row.primaryLatencyP50Milliseconds = Self.quantile(primaryLatencies, 0.5)
+                row.primaryLatencyP99Milliseconds = Self.quantile(primaryLatencies, 0.99)
             }
             return row
         }
+    }
+
+    /// The nearest-rank quantile (the smallest value with at least q of the values at or below it).
+    static func quantile(_ sorted: [Double], _ q: Double) -> Double {
+        let rank = Int((q * Double(sorted.count)).rounded(.up))
+        return sorted[Swift.max(0, Swift.min(sorted.count - 1, rank - 1))]
     }
 
     /// A logged frame as column → values; nil when it does not decode.

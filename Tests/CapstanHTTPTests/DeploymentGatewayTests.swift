@@ -378,6 +378,57 @@ struct DeploymentGatewayTests {
         }
     }
 
+    /// Rollout analysis counts predictions as they are made; a server restarted mid-step
+    /// reads the step's earlier predictions from the log once and goes on counting.
+    @Test func aRestartedServerKeepsCountingTheStepItResumes() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("capstan-restart-\(UUID().uuidString)")
+        let rules = #"""
+            [{"metric": "error_rate", "max": 0.5, "min_samples": 100000}, {"metric": "accuracy", "min_delta": -1, "min_samples": 100000}]
+            """#
+        @Sendable func samples(_ client: TestClient) async throws -> [String: Int64] {
+            let status = try await client.raw(.get, "/api/capstan/v1/deployments/churn/rollout").json
+            guard case .array(let checks)? = status["checks"], checks.count == 2 else { throw TestFailure(JSONWriter.string(status)) }
+            var counts: [String: Int64] = [:]
+            for (check, metric) in zip(checks, ["requests", "labelled"]) {
+                for side in ["stable", "canary"] {
+                    guard case .int(let count)? = check["\(side)_samples"] else { throw TestFailure(JSONWriter.string(status)) }
+                    counts["\(metric) \(side)"] = count
+                }
+            }
+            return counts
+        }
+        /// Sends `count` requests, with a label for every third; returns what each variant answered and was told.
+        @Sendable func traffic(_ client: TestClient, _ count: Int) async throws -> [String: Int64] {
+            var sent: [String: Int64] = [:]
+            for index in 0..<count {
+                let reply = try await infer(client, "churn")
+                let variant = try #require(reply.headers[HTTPField.Name("X-Capstan-Variant")!])
+                sent["requests \(variant)", default: 0] += 1
+                if index % 3 == 0, let id = reply.headers[HTTPField.Name("X-Request-Id")!] {
+                    _ = try await client.send(.post, "/api/capstan/v1/deployments/churn/feedback", body: #"{"request_id": "\#(id)", "label": "1"}"#)
+                    sent["labelled \(variant)", default: 0] += 1
+                }
+            }
+            return sent
+        }
+        let first = try await withServer(directory: directory) { client in
+            try await rollout(client, canary: "models:/forest/2", rules: rules)
+            let sent = try await traffic(client, 30)
+            let counted = try await samples(client)
+            for side in ["stable", "canary"] {
+                #expect(counted["requests \(side)"] == sent["requests \(side)", default: 0], "counted as they are made")
+            }
+            return sent
+        }
+        try await withServer(directory: directory) { client in
+            #expect(try await samples(client) == first.merging(["labelled stable": 0, "labelled canary": 0]) { a, _ in a },
+                    "the step's predictions and feedback, read back from the log after the restart")
+            let more = try await traffic(client, 12)
+            #expect(try await samples(client)["requests canary"] == first["requests canary", default: 0] + more["requests canary", default: 0])
+            #expect(try await samples(client)["requests stable"] == first["requests stable", default: 0] + more["requests stable", default: 0])
+        }
+    }
+
     @Test func operatorsPauseResumePromoteAndAbort() async throws {
         try await withServer { client in
             try await rollout(client, canary: "models:/forest/2", rules: #"[{"metric": "error_rate", "max": 0.05, "min_samples": 1000}]"#)

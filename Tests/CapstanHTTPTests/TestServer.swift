@@ -12,9 +12,11 @@ import NIOCore
 @testable import CapstanHTTP
 
 /// Runs `body` against Capstan's router in-process, on a fresh SQLite database and
-/// artifact directory; with `auth`, as `capstan server --auth` (tokens from `client.token`).
-func withServer<T: Sendable>(auth: Bool = false, maxShadowsInFlight: Int = 64, _ body: @Sendable (TestClient) async throws -> T) async throws -> T {
-    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("capstan-http-\(UUID().uuidString)")
+/// artifact directory (or those in `directory`, to restart a server on the data another
+/// left); with `auth`, as `capstan server --auth` (tokens from `client.token`).
+func withServer<T: Sendable>(auth: Bool = false, maxShadowsInFlight: Int = 64, directory: URL? = nil,
+                             _ body: @Sendable (TestClient) async throws -> T) async throws -> T {
+    let directory = directory ?? FileManager.default.temporaryDirectory.appendingPathComponent("capstan-http-\(UUID().uuidString)")
     var logger = Logger(label: "test")
     logger.logLevel = .critical
     let database = try await Database.open(.sqlite(path: directory.appendingPathComponent("capstan.db").path), logger: logger)
@@ -28,6 +30,7 @@ func withServer<T: Sendable>(auth: Bool = false, maxShadowsInFlight: Int = 64, _
                                        maxShadowsInFlight: maxShadowsInFlight),
         authenticator: auth ? TokenAuthenticator(store: TokenStore(database: database), cacheSeconds: 0) : nil
     )
+    try await services.deployments.restore()
     let app = Application(router: CapstanServer.router(services, logger: logger), logger: logger)
     let predictionLog = Task { await services.deployments.log.run(interval: .milliseconds(10)) }
     let rollouts = Task { await services.deployments.runRollouts(interval: .milliseconds(20)) }

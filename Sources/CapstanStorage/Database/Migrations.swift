@@ -8,6 +8,7 @@ enum Migrations {
         rolloutTable,
         tokenTable,
         binaryPredictionFrames,
+        feedbackByTime,
     ]
 
     static let trackingTables = Migration(name: "0001_tracking_tables", statements: [
@@ -309,4 +310,10 @@ enum Migrations {
         "ALTER TABLE predictions ALTER COLUMN inputs TYPE BYTEA USING convert_to(inputs, 'UTF8')",
         "ALTER TABLE predictions ALTER COLUMN outputs TYPE BYTEA USING convert_to(outputs, 'UTF8')",
     ], only: .postgres)
+
+    // Rollout analysis reads the feedback a step has received, from the feedback's side:
+    // the step's predictions can number hundreds of thousands, its feedback far fewer.
+    static let feedbackByTime = Migration(name: "0008_feedback_by_time", statements: [
+        "CREATE INDEX prediction_feedback_by_time ON prediction_feedback (deployment, time)",
+    ])
 }

@@ -78,22 +78,41 @@ public struct PredictionLogStore: Sendable {
     /// Per variant (shadows included) of one revision: the predictions since `since`, with
     /// the feedback joined to each, for rollout analysis and reports. Requests whose inputs
     /// did not fit the model are left out: they say nothing about the model.
-    public func outcomes(deployment: String, revision: Int64?, since: Int64) async throws -> [PredictionOutcome] {
+    /// The outcomes of a deployment's predictions made in `since..<until` (ms), with the
+    /// feedback joined to each; requests refused as invalid input are left out.
+    public func outcomes(deployment: String, revision: Int64?, since: Int64, until: Int64 = .max) async throws -> [PredictionOutcome] {
         try await database.read { db in
             let revisionFilter: SQLQueryString = revision.map { "AND p.revision = \(bind: $0)" } ?? ""
             return try await db.raw("""
                 SELECT p.variant, p.is_shadow, p.status, p.latency_ms, p.predicted_label, f.label AS feedback_label, f.reward
                 FROM predictions p LEFT JOIN prediction_feedback f ON f.deployment = p.deployment AND f.request_id = p.request_id
-                WHERE p.deployment = \(bind: deployment) AND p.time >= \(bind: since) \(revisionFilter)
+                WHERE p.deployment = \(bind: deployment) AND p.time >= \(bind: since) AND p.time < \(bind: until) \(revisionFilter)
                   AND p.status <> \(bind: PredictionRecord.Status.invalidInput.rawValue)
-                """).all().map { row in
-                PredictionOutcome(
-                    variant: try row.string("variant"), isShadow: try row.int64("is_shadow") != 0,
-                    failed: try row.string("status") != PredictionRecord.Status.ok.rawValue,
-                    latencyMilliseconds: try row.double("latency_ms"), predictedLabel: try row.optionalString("predicted_label"),
-                    feedbackLabel: try row.optionalString("feedback_label"), reward: try row.optionalDouble("reward"))
-            }
+                """).all().map(Self.outcome(from:))
         }
+    }
+
+    /// The outcomes of a revision's predictions made from `since` (ms) on that have feedback,
+    /// shadows left out. Read from the feedback's side, so the cost follows the feedback,
+    /// not the traffic: feedback is sent after its prediction, so it is from `since` on too.
+    public func feedbackOutcomes(deployment: String, revision: Int64, since: Int64) async throws -> [PredictionOutcome] {
+        try await database.read { db in
+            try await db.raw("""
+                SELECT p.variant, p.is_shadow, p.status, p.latency_ms, p.predicted_label, f.label AS feedback_label, f.reward
+                FROM prediction_feedback f JOIN predictions p ON p.deployment = f.deployment AND p.request_id = f.request_id
+                WHERE f.deployment = \(bind: deployment) AND f.time >= \(bind: since)
+                  AND p.revision = \(bind: revision) AND p.time >= \(bind: since) AND p.is_shadow = 0
+                  AND p.status <> \(bind: PredictionRecord.Status.invalidInput.rawValue)
+                """).all().map(Self.outcome(from:))
+        }
+    }
+
+    static func outcome(from row: any SQLRow) throws -> PredictionOutcome {
+        PredictionOutcome(
+            variant: try row.string("variant"), isShadow: try row.int64("is_shadow") != 0,
+            failed: try row.string("status") != PredictionRecord.Status.ok.rawValue,
+            latencyMilliseconds: try row.double("latency_ms"), predictedLabel: try row.optionalString("predicted_label"),
+            feedbackLabel: try row.optionalString("feedback_label"), reward: try row.optionalDouble("reward"))
     }
 
     static func record(from row: any SQLRow) throws -> PredictionRecord {
