@@ -1,5 +1,6 @@
 import CapstanInference
 import CapstanJSON
+import Foundation
 import Synchronization
 
 /// The prediction log's binary form of a frame: every logged prediction's inputs and
@@ -110,7 +111,16 @@ public enum FrameEncoding {
     /// Names compared byte for byte: `String ==` treats "é" and "e\u{301}" as equal, and the
     /// log must give back the bytes it was given.
     static func sameBytes(_ a: [String], _ b: [String]) -> Bool {
-        a.count == b.count && zip(a, b).allSatisfy { $0.utf8.elementsEqual($1.utf8) }
+        a.count == b.count && zip(a, b).allSatisfy { sameBytes($0, $1) }
+    }
+
+    /// One memcmp over the two strings' UTF-8 (a generic `elementsEqual` over the views took
+    /// 1% of a prediction's CPU).
+    static func sameBytes(_ a: String, _ b: String) -> Bool {
+        var a = a, b = b
+        return a.withUTF8 { x in
+            b.withUTF8 { y in x.count == y.count && (x.isEmpty || memcmp(x.baseAddress!, y.baseAddress!, x.count) == 0) }
+        }
     }
 
     static func groups(_ frame: FeatureFrame) -> [Group] {
@@ -120,7 +130,7 @@ public enum FrameEncoding {
                 groups.append(Group(prefix: name, first: index, count: 0, start: 0))
                 continue
             }
-            if var last = groups.last, last.count > 0, last.prefix.utf8.elementsEqual(prefix.utf8), last.start + last.count == number,
+            if var last = groups.last, last.count > 0, sameBytes(last.prefix, prefix), last.start + last.count == number,
                typeCode(frame.columns[last.first]) == typeCode(frame.columns[index]) {
                 last.count += 1
                 groups[groups.count - 1] = last

@@ -17,8 +17,12 @@ public final class ThreadExecutor: TaskExecutor, @unchecked Sendable {
     /// - Parameter name: the thread's name, as `top -H` and `perf` show it (Linux keeps
     ///   15 characters).
     public init(name: String) {
-        let thread = Thread { [self] in runLoop() }
-        thread.name = name
+        // Named from inside: on Linux, Foundation names a thread only when the thread itself
+        // sets its name; set before `start`, the new thread would keep its creator's name.
+        let thread = Thread { [self] in
+            Thread.current.name = name
+            runLoop()
+        }
         thread.start()
     }
 

@@ -21,6 +21,8 @@ final class SQLiteCheckpointer: Sendable {
         try connection.execute("PRAGMA busy_timeout = 1000")
         // The thread keeps this object alive until `stop()` ends its loop.
         let thread = Thread { [self] in
+            // Set from inside (see ThreadExecutor); Linux keeps 15 characters of a name.
+            Thread.current.name = "sqlite-wal-ckpt"
             while !stopped.load(ordering: .acquiring) {
                 Thread.sleep(forTimeInterval: interval)
                 // Busy just means "next time".
@@ -28,7 +30,6 @@ final class SQLiteCheckpointer: Sendable {
             }
             connection.close()
         }
-        thread.name = "sqlite-checkpoint"
         thread.start()
     }
 
