@@ -15,11 +15,16 @@ struct ClientOptions: ParsableArguments {
     var format: OutputFormat = .table
 
     @Option(help: "API token for a server started with --auth (default: CAPSTAN_TOKEN, else MLFLOW_TRACKING_TOKEN).")
-    var token: String? = ProcessInfo.processInfo.environment["CAPSTAN_TOKEN"] ?? ProcessInfo.processInfo.environment["MLFLOW_TRACKING_TOKEN"]
+    var token: String?
+
+    /// The token given, else the environment's: read when used, so `--help` never shows a secret.
+    var resolvedToken: String? {
+        token ?? ProcessInfo.processInfo.environment["CAPSTAN_TOKEN"] ?? ProcessInfo.processInfo.environment["MLFLOW_TRACKING_TOKEN"]
+    }
 
     func client() throws -> ServerClient {
         do {
-            return try ServerClient(server: server, token: token)
+            return try ServerClient(server: server, token: resolvedToken)
         } catch {
             throw ValidationError("\(error)")
         }

@@ -25,15 +25,26 @@ public final class GatewayMetrics: Sendable {
     static let latencyBuckets: [Duration] = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5]
         .map { Duration.nanoseconds(Int64($0 * 1e9)) }
     static let startTime = Date().timeIntervalSince1970
+    static var requestsTotal: MetricNameDescriptor {
+        metric("capstan_inference_requests_total", "Prediction requests by deployment, variant and HTTP status code.")
+    }
+    static var requestDuration: MetricNameDescriptor {
+        metric("capstan_inference_request_duration_seconds", "Time the model took to answer, by deployment and variant.")
+    }
+
+    /// A metric's whole name (units included, as Prometheus' naming rules put them) and help.
+    static func metric(_ name: String, _ help: String) -> MetricNameDescriptor {
+        MetricNameDescriptor(metricName: name, unitName: "", helpText: help)
+    }
 
     public init() {
-        inFlight = registry.makeGauge(name: "capstan_inference_requests_in_flight", help: "Prediction requests being answered now.")
-        logDropped = registry.makeCounter(name: "capstan_prediction_log_dropped_total",
-                                          help: "Prediction log entries dropped because the queue was full or the store failed.")
-        logWritten = registry.makeCounter(name: "capstan_prediction_log_written_total", help: "Prediction log entries written to the store.")
-        shadowsSkipped = registry.makeCounter(name: "capstan_shadow_requests_skipped_total",
-                                              help: "Shadow copies not made because too many shadow predictions were running.")
-        cpuSeconds = registry.makeCounter(name: "process_cpu_seconds_total", help: "User and system CPU time of the process, in seconds.")
+        inFlight = registry.makeGauge(descriptor: Self.metric("capstan_inference_requests_in_flight", "Prediction requests being answered now."))
+        logDropped = registry.makeCounter(descriptor: Self.metric(
+            "capstan_prediction_log_dropped_total", "Prediction log entries dropped because the queue was full or the store failed."))
+        logWritten = registry.makeCounter(descriptor: Self.metric("capstan_prediction_log_written_total", "Prediction log entries written to the store."))
+        shadowsSkipped = registry.makeCounter(descriptor: Self.metric(
+            "capstan_shadow_requests_skipped_total", "Shadow copies not made because too many shadow predictions were running."))
+        cpuSeconds = registry.makeCounter(descriptor: Self.metric("process_cpu_seconds_total", "User and system CPU time of the process, in seconds."))
     }
 
     /// Around one prediction request: counts it in flight while `body` runs.
@@ -50,12 +61,10 @@ public final class GatewayMetrics: Sendable {
             if let found = series[key] { return found }
             let labels = [("deployment", deployment), ("variant", variant ?? ""), ("code", String(code))]
             let made = (
-                requests: registry.makeCounter(name: "capstan_inference_requests_total", labels: labels,
-                                               help: "Prediction requests by deployment, variant and HTTP status code."),
+                requests: registry.makeCounter(descriptor: Self.requestsTotal, labels: labels),
                 latency: variant.map { variant in
-                    registry.makeDurationHistogram(
-                        name: "capstan_inference_request_duration_seconds", labels: [("deployment", deployment), ("variant", variant)],
-                        buckets: Self.latencyBuckets, help: "Time the model took to answer, by deployment and variant.")
+                    registry.makeDurationHistogram(descriptor: Self.requestDuration, labels: [("deployment", deployment), ("variant", variant)],
+                                                   buckets: Self.latencyBuckets)
                 })
             series[key] = made
             return made
