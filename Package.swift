@@ -77,6 +77,12 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // domain: monitoring — drift, data quality and performance over tables and the log.
+        .target(
+            name: "CapstanMonitoring",
+            dependencies: ["CapstanJSON", "CapstanStats", "CapstanInference"],
+            swiftSettings: swiftSettings
+        ),
         // edge: the MLflow REST protocol, the inference protocols and operational routes on Hummingbird.
         .target(
             name: "CapstanHTTP",
@@ -119,6 +125,11 @@ let package = Package(
         .testTarget(
             name: "CapstanJSONTests",
             dependencies: ["CapstanJSON"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "CapstanMonitoringTests",
+            dependencies: ["CapstanMonitoring"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -2,84 +2,19 @@ import Foundation
 
 /// Reads and writes CSV as RFC 4180 describes it: a header row, comma-separated fields,
 /// quotes around fields that hold commas, quotes or line breaks ("" inside quotes is a
-/// quote), CRLF or LF line ends.
+/// quote), CRLF or LF line ends. Reading goes through ``CSVFields``.
 public enum CSVTable {
     /// Parses `text` into a header and rows; every row must have as many fields as the header.
     /// Errors name the line (1-based, counting the header) at fault.
     public static func parse(_ text: String, source: String = "input") throws -> (header: [String], rows: [[String]]) {
-        var records: [[String]] = []
-        var lines: [Int] = []
-        var field: [UInt8] = []
-        var record: [String] = []
-        var inQuotes = false
-        var line = 1
-        var recordLine = 1
-        var afterQuote = false
-        var recordQuoted = false
-        let bytes = Array(text.utf8)
-        var i = 0
-        func endField() {
-            record.append(String(decoding: field, as: UTF8.self))
-            field.removeAll(keepingCapacity: true)
-            afterQuote = false
+        let parsed: CSVFields
+        do {
+            parsed = try CSVFields(Array(text.utf8))
+        } catch {
+            throw InferenceError.invalidInput(error.line.map { "\(source) line \($0): \(error.message)" } ?? "\(source) \(error.message)")
         }
-        func endRecord() {
-            endField()
-            // A blank line is skipped (as pandas does); `""` alone is a record with one empty field.
-            if !(record.count == 1 && record[0].isEmpty && !recordQuoted) {
-                records.append(record)
-                lines.append(recordLine)
-            }
-            record = []
-            recordQuoted = false
-        }
-        while i < bytes.count {
-            let byte = bytes[i]
-            if inQuotes {
-                if byte == UInt8(ascii: "\"") {
-                    if i + 1 < bytes.count && bytes[i + 1] == UInt8(ascii: "\"") {
-                        field.append(byte)
-                        i += 1
-                    } else {
-                        inQuotes = false
-                        afterQuote = true
-                    }
-                } else {
-                    if byte == UInt8(ascii: "\n") { line += 1 }
-                    field.append(byte)
-                }
-            } else {
-                switch byte {
-                case UInt8(ascii: ","): endField()
-                case UInt8(ascii: "\n"):
-                    endRecord()
-                    line += 1
-                    recordLine = line
-                case UInt8(ascii: "\r"):
-                    if i + 1 < bytes.count && bytes[i + 1] == UInt8(ascii: "\n") { break }
-                    field.append(byte)
-                case UInt8(ascii: "\""):
-                    guard field.isEmpty && !afterQuote else {
-                        throw InferenceError.invalidInput("\(source) line \(line): a quote inside an unquoted field")
-                    }
-                    inQuotes = true
-                    recordQuoted = true
-                default:
-                    if afterQuote {
-                        throw InferenceError.invalidInput("\(source) line \(line): text after a closing quote")
-                    }
-                    field.append(byte)
-                }
-            }
-            i += 1
-        }
-        if inQuotes { throw InferenceError.invalidInput("\(source) line \(recordLine): a quoted field never ends") }
-        if !field.isEmpty || !record.isEmpty { endRecord() }
-        guard let header = records.first else { throw InferenceError.invalidInput("\(source) is empty: expected a header row") }
-        for (index, row) in records.enumerated().dropFirst() where row.count != header.count {
-            throw InferenceError.invalidInput("\(source) line \(lines[index]): \(row.count) fields, the header has \(header.count)")
-        }
-        return (header, Array(records.dropFirst()))
+        let rows = (0..<parsed.rowCount).map { row in parsed.fields.map { $0[row].text(parsed.bytes) } }
+        return (parsed.headerNames, rows)
     }
 
     /// A field quoted if it must be.

@@ -1,0 +1,151 @@
+import CapstanInference
+import CapstanJSON
+import Foundation
+
+/// A data file read into typed columns the way pandas' `read_csv` reads it for Evidently:
+/// a column whose every present cell is a number is numeric, any other is text, and the
+/// cells pandas takes for missing (`""`, `NA`, `NaN`, `null`, …) are missing in both.
+/// Drift and data-quality checks choose their tests by these types, so they must be
+/// Evidently's.
+public struct DataTable: Sendable {
+    public enum Column: Sendable, Equatable {
+        /// NaN where a cell is missing.
+        case numeric([Double])
+        /// nil where a cell is missing.
+        case text([String?])
+
+        public var count: Int {
+            switch self {
+            case .numeric(let values): values.count
+            case .text(let values): values.count
+            }
+        }
+    }
+
+    public let names: [String]
+    public let columns: [Column]
+    public var rowCount: Int { columns.first?.count ?? 0 }
+
+    public init(names: [String], columns: [Column]) {
+        self.names = names
+        self.columns = columns
+    }
+
+    public func column(named name: String) -> Column? {
+        names.firstIndex(of: name).map { columns[$0] }
+    }
+
+    /// Reads the CSV file at `path`; errors name it as given.
+    public static func read(csv path: String) throws(DataFileError) -> DataTable {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw DataFileError(file: path, line: nil, column: nil, message: "cannot read the file (missing, or not readable)")
+        }
+        return try parse(csv: [UInt8](data), file: path)
+    }
+
+    /// Parses CSV bytes; `file` names them in errors.
+    public static func parse(csv bytes: [UInt8], file: String) throws(DataFileError) -> DataTable {
+        let fields: CSVFields
+        do {
+            fields = try CSVFields(bytes)
+        } catch {
+            // Messages about the whole file read "… is empty", "… is 4 GiB or larger".
+            throw DataFileError(file: file, line: error.line, column: nil, message: error.line == nil ? "the file \(error.message)" : error.message)
+        }
+        let names = try headerNames(fields, file: file)
+        let columns = (0..<names.count).map { column in typed(fields, column: column) }
+        return DataTable(names: names, columns: columns)
+    }
+
+    /// The header's names; an empty one is `Unnamed: i`, as pandas names it. Names must be
+    /// unique: a report keyed by column could not tell two apart.
+    static func headerNames(_ fields: CSVFields, file: String) throws(DataFileError) -> [String] {
+        var seen: Set<String> = []
+        var names: [String] = []
+        for (column, raw) in fields.headerNames.enumerated() {
+            let name = raw.isEmpty ? "Unnamed: \(column)" : raw
+            guard seen.insert(name).inserted else {
+                throw DataFileError(file: file, line: 1, column: name, message: "the header names '\(name)' twice; column names must be unique")
+            }
+            names.append(name)
+        }
+        return names
+    }
+
+    /// A column as numbers when every present cell is one, else as text.
+    static func typed(_ fields: CSVFields, column: Int) -> Column {
+        let cells = fields.fields[column]
+        var numbers = [Double](repeating: .nan, count: cells.count)
+        let allNumeric = fields.bytes.withUnsafeBufferPointer { buffer in
+            for (row, cell) in cells.enumerated() {
+                if let number = CellReading.number(cell, buffer) {
+                    numbers[row] = number
+                } else if !CellReading.isMissing(cell, buffer) {
+                    return false
+                }
+            }
+            return true
+        }
+        if allNumeric { return .numeric(numbers) }
+        return .text(fields.bytes.withUnsafeBufferPointer { buffer in
+            cells.map { CellReading.isMissing($0, buffer) ? nil : $0.text(fields.bytes) }
+        })
+    }
+}
+
+/// A data file that cannot be read, with where: the file, the line and the column.
+public struct DataFileError: Error, CustomStringConvertible, Equatable {
+    public let file: String
+    /// 1-based; nil for the file as a whole.
+    public let line: Int?
+    public let column: String?
+    public let message: String
+
+    public var description: String {
+        var place = file
+        if let line { place += ":\(line)" }
+        if let column { place += " (column '\(column)')" }
+        return "\(place): \(message)"
+    }
+}
+
+/// How pandas reads one CSV cell: missing markers and numbers.
+enum CellReading {
+    /// pandas' default missing-value markers (`read_csv`'s `na_values`), which Evidently then
+    /// drops as NaN.
+    static let missingMarkers: [[UInt8]] = [
+        "", "#N/A", "#N/A N/A", "#NA", "-1.#IND", "-1.#QNAN", "-NaN", "-nan", "1.#IND", "1.#QNAN", "<NA>", "N/A",
+        "NA", "NULL", "NaN", "None", "n/a", "nan", "null",
+    ].map { Array($0.utf8) }
+
+    static func isMissing(_ cell: CSVFields.Field, _ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        let length = Int(cell.end - cell.start)
+        guard length <= 9 else { return false }
+        let slice = bytes[Int(cell.start)..<Int(cell.end)]
+        return missingMarkers.contains { $0.count == length && $0.elementsEqual(slice) }
+    }
+
+    /// The cell as a number, as pandas reads one: surrounding spaces and a leading `+`
+    /// allowed; `inf`, `-inf` and `infinity` in any case are infinite; nil when it is not a
+    /// number (hex and `nan` spelled inside other text are not).
+    static func number(_ cell: CSVFields.Field, _ bytes: UnsafeBufferPointer<UInt8>) -> Double? {
+        var low = Int(cell.start), high = Int(cell.end)
+        while low < high, bytes[low] == UInt8(ascii: " ") { low += 1 }
+        while high > low, bytes[high - 1] == UInt8(ascii: " ") { high -= 1 }
+        if low < high, bytes[low] == UInt8(ascii: "+") { low += 1 }
+        guard low < high else { return nil }
+        let slice = UnsafeBufferPointer(rebasing: bytes[low..<high])
+        switch JSONParser.quickNumber(slice) {
+        case .int(let value)?: return Double(value)
+        case .double(let value)?: return value
+        default: break
+        }
+        // Rare forms (long mantissas, large exponents, infinities) take the general parser,
+        // which also accepts what pandas does not: hex, "nan", a sign after a sign.
+        let text = String(decoding: slice, as: UTF8.self)
+        let lowered = text.lowercased()
+        guard !lowered.contains("x"), !lowered.contains("nan"), !lowered.hasPrefix("+"), !lowered.hasPrefix("-+"),
+              !lowered.hasPrefix("--") else { return nil }
+        return Double(text)
+    }
+}

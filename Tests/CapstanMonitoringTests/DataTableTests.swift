@@ -1,0 +1,78 @@
+import Foundation
+import Testing
+@testable import CapstanMonitoring
+
+/// Data files read as pandas' `read_csv` reads them for a drift report, and bad files
+/// rejected with the file, line and column named.
+@Suite struct DataTableTests {
+    func parse(_ text: String) throws -> DataTable {
+        try DataTable.parse(csv: Array(text.utf8), file: "data.csv")
+    }
+
+    func error(_ text: String) -> DataFileError? {
+        do {
+            _ = try parse(text)
+            return nil
+        } catch let error as DataFileError {
+            return error
+        } catch {
+            return nil
+        }
+    }
+
+    func numbers(_ column: DataTable.Column?) -> [Double]? {
+        if case .numeric(let values)? = column { values } else { nil }
+    }
+
+    @Test func numericAndTextColumnsWithPandasMissingMarkers() throws {
+        let lines = ["age,city,score,flag", "31,Oslo,1.5,True", #","Rio, RJ",NaN,False"#, "45,NA,-2e3,True", #"7,"say ""hi""", inf,null"#]
+        let table = try parse(lines.joined(separator: "\r\n") + "\r\n\r\n")
+        #expect(table.names == ["age", "city", "score", "flag"])
+        #expect(table.rowCount == 4)
+        let age = try #require(numbers(table.column(named: "age")))
+        #expect(age[0] == 31 && age[1].isNaN && age[2] == 45 && age[3] == 7)
+        let score = try #require(numbers(table.column(named: "score")))
+        #expect(score[0] == 1.5 && score[1].isNaN && score[2] == -2000 && score[3] == .infinity)
+        #expect(table.column(named: "city") == .text(["Oslo", "Rio, RJ", nil, "say \"hi\""]))
+        #expect(table.column(named: "flag") == .text(["True", "False", "True", nil]))
+    }
+
+    @Test func numbersParseAsDoubleDoes() throws {
+        let cells = ["0.1", "-0.0", "+3", " 42 ", "1e-320", "123456789012345678901234", "1.7976931348623157e308", "-Infinity", "0.30000000000000004"]
+        let table = try parse("x\n" + cells.joined(separator: "\n") + "\n")
+        let parsed = try #require(numbers(table.column(named: "x")))
+        let expected = cells.map { Double($0.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: "+", with: ""))! }
+        #expect(parsed.map(\.bitPattern) == expected.map(\.bitPattern))
+    }
+
+    @Test(arguments: ["0x10", "nan5", "1,5", "1.5.2", "--3", "- 1"])
+    func aCellThatIsNotANumberMakesTheColumnText(cell: String) throws {
+        let table = try parse("x\n1\n\"\(cell)\"\n")
+        #expect(table.column(named: "x") == .text(["1", cell]))
+    }
+
+    @Test func quotedLineBreaksBlankLinesAndAByteOrderMark() throws {
+        let table = try parse("\u{FEFF}id,note\n1,\"two\nlines\"\n\n2,\"\"\n")
+        #expect(table.names == ["id", "note"])
+        #expect(table.column(named: "note") == .text(["two\nlines", nil]))
+        #expect(numbers(table.column(named: "id")) == [1, 2])
+    }
+
+    @Test func headerOnlyAndUnnamedColumns() throws {
+        let table = try parse("a,,c\n")
+        #expect(table.names == ["a", "Unnamed: 1", "c"])
+        #expect(table.rowCount == 0)
+    }
+
+    @Test func badFilesNameTheLine() {
+        #expect(error("a,b\n1,2\n3\n")?.description == "data.csv:3: 1 fields, the header has 2")
+        #expect(error("a,b\n1,2,3\n")?.line == 2)
+        #expect(error("a,b\n1,\"open\n2,3\n")?.description == "data.csv:2: a quoted field never ends")
+        #expect(error("a\n\"x\"y\n")?.line == 2)
+        #expect(error("")?.description == "data.csv: the file is empty: expected a header row naming the columns")
+        #expect(error("a,b,a\n1,2,3\n")?.description == "data.csv:1 (column 'a'): the header names 'a' twice; column names must be unique")
+        // A line break inside quotes moves the line count on for the rows after it.
+        #expect(error("a,b\n\"x\ny\",1\n2\n")?.line == 4)
+        #expect(throws: DataFileError.self) { try DataTable.read(csv: "/nonexistent/file.csv") }
+    }
+}
