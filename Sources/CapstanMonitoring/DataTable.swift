@@ -24,11 +24,18 @@ public struct DataTable: Sendable {
 
     public let names: [String]
     public let columns: [Column]
+    /// Per column: pandas would read it as integers (every cell present and written as a
+    /// whole number). Evidently types such a column by its number of distinct values.
+    public let integral: [Bool]
+    /// Where the table came from (a file name), for messages.
+    public let source: String
     public var rowCount: Int { columns.first?.count ?? 0 }
 
-    public init(names: [String], columns: [Column]) {
+    public init(names: [String], columns: [Column], integral: [Bool]? = nil, source: String = "data") {
         self.names = names
         self.columns = columns
+        self.integral = integral ?? Array(repeating: false, count: columns.count)
+        self.source = source
     }
 
     public func column(named name: String) -> Column? {
@@ -53,8 +60,8 @@ public struct DataTable: Sendable {
             throw DataFileError(file: file, line: error.line, column: nil, message: error.line == nil ? "the file \(error.message)" : error.message)
         }
         let names = try headerNames(fields, file: file)
-        let columns = (0..<names.count).map { column in typed(fields, column: column) }
-        return DataTable(names: names, columns: columns)
+        let read = (0..<names.count).map { column in typed(fields, column: column) }
+        return DataTable(names: names, columns: read.map(\.column), integral: read.map(\.integral), source: file)
     }
 
     /// The header's names; an empty one is `Unnamed: i`, as pandas names it. Names must be
@@ -73,23 +80,27 @@ public struct DataTable: Sendable {
     }
 
     /// A column as numbers when every present cell is one, else as text.
-    static func typed(_ fields: CSVFields, column: Int) -> Column {
+    static func typed(_ fields: CSVFields, column: Int) -> (column: Column, integral: Bool) {
         let cells = fields.fields[column]
         var numbers = [Double](repeating: .nan, count: cells.count)
+        var integral = !cells.isEmpty
         let allNumeric = fields.bytes.withUnsafeBufferPointer { buffer in
             for (row, cell) in cells.enumerated() {
-                if let number = CellReading.number(cell, buffer) {
-                    numbers[row] = number
-                } else if !CellReading.isMissing(cell, buffer) {
+                if let parsed = CellReading.number(cell, buffer) {
+                    numbers[row] = parsed.value
+                    integral = integral && parsed.isInteger
+                } else if CellReading.isMissing(cell, buffer) {
+                    integral = false
+                } else {
                     return false
                 }
             }
             return true
         }
-        if allNumeric { return .numeric(numbers) }
-        return .text(fields.bytes.withUnsafeBufferPointer { buffer in
+        if allNumeric { return (.numeric(numbers), integral) }
+        return (.text(fields.bytes.withUnsafeBufferPointer { buffer in
             cells.map { CellReading.isMissing($0, buffer) ? nil : $0.text(fields.bytes) }
-        })
+        }), false)
     }
 }
 
@@ -128,7 +139,7 @@ enum CellReading {
     /// The cell as a number, as pandas reads one: surrounding spaces and a leading `+`
     /// allowed; `inf`, `-inf` and `infinity` in any case are infinite; nil when it is not a
     /// number (hex and `nan` spelled inside other text are not).
-    static func number(_ cell: CSVFields.Field, _ bytes: UnsafeBufferPointer<UInt8>) -> Double? {
+    static func number(_ cell: CSVFields.Field, _ bytes: UnsafeBufferPointer<UInt8>) -> (value: Double, isInteger: Bool)? {
         var low = Int(cell.start), high = Int(cell.end)
         while low < high, bytes[low] == UInt8(ascii: " ") { low += 1 }
         while high > low, bytes[high - 1] == UInt8(ascii: " ") { high -= 1 }
@@ -136,8 +147,8 @@ enum CellReading {
         guard low < high else { return nil }
         let slice = UnsafeBufferPointer(rebasing: bytes[low..<high])
         switch JSONParser.quickNumber(slice) {
-        case .int(let value)?: return Double(value)
-        case .double(let value)?: return value
+        case .int(let value)?: return (Double(value), true)
+        case .double(let value)?: return (value, false)
         default: break
         }
         // Rare forms (long mantissas, large exponents, infinities) take the general parser,
@@ -146,6 +157,7 @@ enum CellReading {
         let lowered = text.lowercased()
         guard !lowered.contains("x"), !lowered.contains("nan"), !lowered.hasPrefix("+"), !lowered.hasPrefix("-+"),
               !lowered.hasPrefix("--") else { return nil }
-        return Double(text)
+        // Digits only but too long for an Int64: pandas reads the column as floats.
+        return Double(text).map { ($0, false) }
     }
 }

@@ -1,0 +1,101 @@
+import CapstanStats
+
+/// One column's drift between a reference and a current sample: the test, its result and
+/// the verdict, or why the column could not be tested.
+public struct ColumnDrift: Sendable, Equatable {
+    public var column: String
+    public var kind: DriftColumnKind?
+    public var method: DriftMethod?
+    /// The test statistic, or the distance for distance methods.
+    public var statistic: Double?
+    /// nil for distances.
+    public var pValue: Double?
+    public var threshold: Double?
+    public var drifted: Bool
+    /// Why the column was not tested (nil when it was). Such a column is reported and left
+    /// out of the dataset's share; it never stops the other columns being tested
+    /// (Evidently fails the whole report there).
+    public var notTestable: String?
+
+    static func untestable(_ column: String, kind: DriftColumnKind? = nil, _ reason: String) -> ColumnDrift {
+        ColumnDrift(column: column, kind: kind, method: nil, statistic: nil, pValue: nil, threshold: nil, drifted: false, notTestable: reason)
+    }
+
+    /// The values of one side, missing ones (NaN, ±∞, empty) dropped as Evidently drops them.
+    enum Values {
+        case numbers([Double])
+        case text([String])
+
+        init(_ column: DataTable.Column) {
+            switch column {
+            case .numeric(let values): self = .numbers(values.filter(\.isFinite))
+            case .text(let values): self = .text(values.compactMap { $0 })
+            }
+        }
+
+        var count: Int {
+            switch self {
+            case .numbers(let values): values.count
+            case .text(let values): values.count
+            }
+        }
+    }
+
+    /// Tests one column. `method` and `threshold` override Evidently's choice and default.
+    static func measure(_ name: String, kind: DriftColumnKind, reference: DataTable.Column, current: DataTable.Column,
+                        method chosenMethod: DriftMethod?, threshold chosenThreshold: Double?) -> ColumnDrift {
+        let referenceValues = Values(reference), currentValues = Values(current)
+        guard referenceValues.count > 0 else { return .untestable(name, kind: kind, "no values in the reference once missing ones are dropped") }
+        guard currentValues.count > 0 else { return .untestable(name, kind: kind, "no values in the current data once missing ones are dropped") }
+        let outcome: (statistic: Double, pValue: Double?)?
+        let method: DriftMethod
+        switch (referenceValues, currentValues) {
+        case (.numbers(let ref), .numbers(let cur)):
+            method = chosenMethod ?? .evidentlyDefault(kind: kind, referenceCount: ref.count, distinctValues: Set(ref + cur).count)
+            guard method.applies(to: kind) else {
+                return .untestable(name, kind: kind, "\(method.rawValue) needs a numerical column; '\(name)' is categorical")
+            }
+            outcome = kind == .numerical ? numerical(method, ref, cur) : categorical(method, ref, cur)
+        case (.text(let ref), .text(let cur)):
+            method = chosenMethod ?? .evidentlyDefault(kind: .categorical, referenceCount: ref.count, distinctValues: Set(ref + cur).count)
+            guard method.applies(to: .categorical) else {
+                return .untestable(name, kind: kind, "\(method.rawValue) needs a numerical column; '\(name)' holds text")
+            }
+            outcome = categorical(method, ref, cur)
+        case (.numbers, .text):
+            return .untestable(name, kind: kind, "numbers in the reference but text in the current data")
+        case (.text, .numbers):
+            return .untestable(name, kind: kind, "text in the reference but numbers in the current data")
+        }
+        guard let outcome else {
+            return .untestable(name, kind: kind, "\(method.rawValue) cannot be computed on these values (a range too narrow to bin)")
+        }
+        let threshold = chosenThreshold ?? method.defaultThreshold
+        let value = outcome.pValue ?? outcome.statistic
+        return ColumnDrift(column: name, kind: kind, method: method, statistic: outcome.statistic, pValue: outcome.pValue,
+                           threshold: threshold, drifted: method.isDrift(value, threshold: threshold), notTestable: nil)
+    }
+
+    static func numerical(_ method: DriftMethod, _ reference: [Double], _ current: [Double]) -> (Double, Double?)? {
+        switch method {
+        case .ks: KolmogorovSmirnov.twoSample(reference, current).map { ($0.statistic, $0.pValue) }
+        case .chisquare: ChiSquare.goodnessOfFit(reference: reference, current: current).map { ($0.statistic, $0.pValue) }
+        case .z: TwoProportionZ.test(reference: reference, current: current).map { ($0.statistic, $0.pValue) }
+        case .wassersteinNormed: Wasserstein.normed(reference: reference, current: current).map { ($0, nil) }
+        case .jensenshannon: JensenShannon.distance(reference: reference, current: current).map { ($0, nil) }
+        case .psi: PopulationStability.index(reference: reference, current: current).map { ($0, nil) }
+        case .hellinger: Hellinger.distance(reference: reference, current: current).map { ($0, nil) }
+        }
+    }
+
+    static func categorical<T: Hashable & Comparable>(_ method: DriftMethod, _ reference: [T], _ current: [T]) -> (Double, Double?)? {
+        switch method {
+        case .ks, .wassersteinNormed: nil
+        case .chisquare: ChiSquare.goodnessOfFit(reference: reference, current: current).map { ($0.statistic, $0.pValue) }
+        case .z: TwoProportionZ.test(reference: reference, current: current).map { ($0.statistic, $0.pValue) }
+        case .jensenshannon: JensenShannon.distance(categoricalReference: reference, categoricalCurrent: current).map { ($0, nil) }
+        case .psi: PopulationStability.index(categoricalReference: reference, categoricalCurrent: current).map { ($0, nil) }
+        case .hellinger: Hellinger.distance(categoricalReference: reference, categoricalCurrent: current).map { ($0, nil) }
+        }
+    }
+}

@@ -1,0 +1,89 @@
+/// Drift between two samples of a dataset, column by column, with Evidently's
+/// DataDriftPreset rules: how each column is typed, which test it gets, and the dataset
+/// verdict (drifted when at least `driftShare` of the tested columns drifted).
+public struct DatasetDrift: Sendable {
+    /// Choices that override Evidently's defaults, as `capstan drift`'s flags set them.
+    public struct Options: Sendable {
+        /// Columns tested as categories whatever their values look like.
+        public var categorical: Set<String> = []
+        public var numericalMethod: DriftMethod?
+        public var categoricalMethod: DriftMethod?
+        public var threshold: Double?
+        public var driftShare = 0.5
+
+        public init() {}
+    }
+
+    public var columns: [ColumnDrift]
+    public var driftShare: Double
+
+    public var tested: Int { columns.count { $0.notTestable == nil } }
+    public var driftedColumns: Int { columns.count(where: \.drifted) }
+    /// Drifted over tested columns (0 when none could be tested).
+    public var share: Double { tested == 0 ? 0 : Double(driftedColumns) / Double(tested) }
+    public var drifted: Bool { tested > 0 && share >= driftShare }
+
+    /// Compares every column of `reference` with the same column of `current`.
+    ///
+    /// - Throws: ``DataFileError`` naming the file and column when a column is on one side
+    ///   only: the two samples must describe the same data.
+    public static func compare(reference: DataTable, current: DataTable, options: Options = Options()) throws(DataFileError) -> DatasetDrift {
+        if let missing = reference.names.first(where: { current.column(named: $0) == nil }) {
+            throw DataFileError(file: current.source, line: 1, column: missing, message: "the reference (\(reference.source)) has this column; the current data does not")
+        }
+        if let extra = current.names.first(where: { reference.column(named: $0) == nil }) {
+            throw DataFileError(file: reference.source, line: 1, column: extra, message: "the current data (\(current.source)) has this column; the reference does not")
+        }
+        for name in options.categorical where reference.column(named: name) == nil {
+            throw DataFileError(file: reference.source, line: nil, column: name, message: "--categorical names a column the data does not have")
+        }
+        let columns = reference.names.indices.map { index -> ColumnDrift in
+            let name = reference.names[index]
+            let referenceColumn = reference.columns[index]
+            let kind: DriftColumnKind
+            if options.categorical.contains(name) {
+                kind = .categorical
+            } else {
+                switch ColumnTyping.evidentlyKind(referenceColumn, integral: reference.integral[index]) {
+                case .numerical: kind = .numerical
+                case .categorical: kind = .categorical
+                case .text:
+                    return .untestable(name, """
+                        Evidently types text with more than half its values distinct as free text, whose drift test (a \
+                        text classifier) Capstan does not run yet; name it in --categorical to test it as categories
+                        """)
+                case .empty:
+                    return .untestable(name, "the reference has no values in this column")
+                }
+            }
+            let method = kind == .numerical ? options.numericalMethod : options.categoricalMethod
+            return ColumnDrift.measure(name, kind: kind, reference: referenceColumn, current: current.column(named: name)!,
+                                       method: method, threshold: options.threshold)
+        }
+        return DatasetDrift(columns: columns, driftShare: options.driftShare)
+    }
+}
+
+/// How Evidently types a column read from a pandas frame (`core/datasets.py::infer_column_type`).
+enum ColumnTyping {
+    enum Kind {
+        case numerical, categorical, text, empty
+    }
+
+    /// Integers (int64 in pandas) with at most 10 distinct values are categories, other
+    /// numbers numerical; text is free text when more than half of its present values are
+    /// distinct, else categories; a column of only True/False (pandas' bool) is categorical.
+    static func evidentlyKind(_ column: DataTable.Column, integral: Bool) -> Kind {
+        switch column {
+        case .numeric(let values):
+            let present = values.filter { !$0.isNaN }
+            if present.isEmpty { return .empty }
+            return integral && Set(present).count <= 10 ? .categorical : .numerical
+        case .text(let values):
+            let present = values.compactMap { $0 }
+            if present.isEmpty { return .empty }
+            if present.count == values.count, present.allSatisfy({ $0 == "True" || $0 == "False" }) { return .categorical }
+            return Double(Set(present).count) > Double(present.count) * 0.5 ? .text : .categorical
+        }
+    }
+}
