@@ -99,7 +99,7 @@ let package = Package(
             name: "capstan",
             dependencies: [
                 "CapstanJSON", "CapstanStorage", "CapstanTracking", "CapstanRegistry", "CapstanServing", "CapstanHTTP",
-                "CapstanInference",
+                "CapstanInference", "CapstanMonitoring",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Hummingbird", package: "hummingbird"),

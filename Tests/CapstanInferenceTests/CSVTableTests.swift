@@ -10,7 +10,7 @@ import Testing
     }
 
     @Test func raggedRowNamesTheLine() throws {
-        #expect(throws: InferenceError.invalidInput("data.csv line 3: 1 fields, the header has 2")) {
+        #expect(throws: InferenceError.invalidInput("data.csv line 3: the row has 1 field; the header has 2")) {
             try CSVTable.parse("a,b\n1,2\n3\n", source: "data.csv")
         }
     }

@@ -65,7 +65,7 @@ import Testing
     }
 
     @Test func badFilesNameTheLine() {
-        #expect(error("a,b\n1,2\n3\n")?.description == "data.csv:3: 1 fields, the header has 2")
+        #expect(error("a,b\n1,2\n3\n")?.description == "data.csv:3: the row has 1 field; the header has 2")
         #expect(error("a,b\n1,2,3\n")?.line == 2)
         #expect(error("a,b\n1,\"open\n2,3\n")?.description == "data.csv:2: a quoted field never ends")
         #expect(error("a\n\"x\"y\n")?.line == 2)

@@ -57,7 +57,7 @@ public struct CSVFields: Sendable {
         while let row = try rows.next() {
             if rows.isBlank(row) { continue }
             guard row.count == header.count else {
-                throw Failure(line: rows.rowStartLine, message: "\(row.count) fields, the header has \(header.count)")
+                throw Failure(line: rows.rowStartLine, message: "the row has \(row.count) field\(row.count == 1 ? "" : "s"); the header has \(header.count)")
             }
             for (column, field) in row.enumerated() { fields[column].append(field) }
             rowLines.append(rows.rowStartLine)
