@@ -136,13 +136,14 @@ enum CellReading {
         return missingMarkers.contains { $0.count == length && $0.elementsEqual(slice) }
     }
 
-    /// The cell as a number, as pandas reads one: surrounding spaces and a leading `+`
+    /// The cell as a number, as pandas reads one: surrounding spaces or tabs and a leading `+`
     /// allowed; `inf`, `-inf` and `infinity` in any case are infinite; nil when it is not a
     /// number (hex and `nan` spelled inside other text are not).
     static func number(_ cell: CSVFields.Field, _ bytes: UnsafeBufferPointer<UInt8>) -> (value: Double, isInteger: Bool)? {
         var low = Int(cell.start), high = Int(cell.end)
-        while low < high, bytes[low] == UInt8(ascii: " ") { low += 1 }
-        while high > low, bytes[high - 1] == UInt8(ascii: " ") { high -= 1 }
+        func isSpace(_ byte: UInt8) -> Bool { byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") }
+        while low < high, isSpace(bytes[low]) { low += 1 }
+        while high > low, isSpace(bytes[high - 1]) { high -= 1 }
         if low < high, bytes[low] == UInt8(ascii: "+") { low += 1 }
         guard low < high else { return nil }
         let slice = UnsafeBufferPointer(rebasing: bytes[low..<high])

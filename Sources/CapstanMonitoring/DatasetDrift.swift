@@ -1,6 +1,7 @@
 /// Drift between two samples of a dataset, column by column, with Evidently's
-/// DataDriftPreset rules: how each column is typed, which test it gets, and the dataset
-/// verdict (drifted when at least `driftShare` of the tested columns drifted).
+/// DataDriftPreset rules: how each column is typed (by the current data, as Evidently's
+/// report does), which test it gets, and the dataset verdict (drifted when at least
+/// `driftShare` of the tested columns drifted).
 public struct DatasetDrift: Sendable {
     /// Choices that override Evidently's defaults, as `capstan drift`'s flags set them.
     public struct Options: Sendable {
@@ -40,11 +41,19 @@ public struct DatasetDrift: Sendable {
         let columns = reference.names.indices.map { index -> ColumnDrift in
             let name = reference.names[index]
             let referenceColumn = reference.columns[index]
+            let currentIndex = current.names.firstIndex(of: name)!
+            let currentColumn = current.columns[currentIndex]
+            switch (referenceColumn, currentColumn) {
+            case (.numeric, .text): return .untestable(name, "numbers in the reference but text in the current data")
+            case (.text, .numeric): return .untestable(name, "text in the reference but numbers in the current data")
+            default: break
+            }
             let kind: DriftColumnKind
             if options.categorical.contains(name) {
                 kind = .categorical
             } else {
-                switch ColumnTyping.evidentlyKind(referenceColumn, integral: reference.integral[index]) {
+                // Evidently types columns by the current data (its report's data definition).
+                switch ColumnTyping.evidentlyKind(currentColumn, integral: current.integral[currentIndex]) {
                 case .numerical: kind = .numerical
                 case .categorical: kind = .categorical
                 case .text:
@@ -53,11 +62,11 @@ public struct DatasetDrift: Sendable {
                         text classifier) Capstan does not run yet; name it in --categorical to test it as categories
                         """)
                 case .empty:
-                    return .untestable(name, "the reference has no values in this column")
+                    return .untestable(name, "no values in the current data once missing ones are dropped")
                 }
             }
             let method = kind == .numerical ? options.numericalMethod : options.categoricalMethod
-            return ColumnDrift.measure(name, kind: kind, reference: referenceColumn, current: current.column(named: name)!,
+            return ColumnDrift.measure(name, kind: kind, reference: referenceColumn, current: currentColumn,
                                        method: method, threshold: options.threshold)
         }
         return DatasetDrift(columns: columns, driftShare: options.driftShare)

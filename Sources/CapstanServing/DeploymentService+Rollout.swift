@@ -137,9 +137,13 @@ extension DeploymentService {
         return RolloutAnalysis(rules: rules, stable: tally.stable, canary: tally.canary)
     }
 
-    /// Makes `state` the rollout of `revision`, with a fresh tally when a step begins (or the
-    /// revision's rollout is new to this process).
-    func setRollout(_ state: CanaryRollout?, of revision: LiveRevision) {
+    /// Makes `state` the rollout of `revision`, with a new tally when a step begins.
+    ///
+    /// - Parameter takingOver: the state was saved by an earlier process or revision (a
+    ///   restart, a rollback): the step's predictions so far are in the log, not counted
+    ///   here. Otherwise the step begins now; predictions already running as it begins, a
+    ///   few milliseconds' worth, count towards the step before.
+    func setRollout(_ state: CanaryRollout?, of revision: LiveRevision, takingOver: Bool = false) {
         let name = revision.deployment
         rollouts.withLock { $0[name] = state }
         stepTallies.withLock { tallies in
@@ -148,7 +152,8 @@ extension DeploymentService {
                 return
             }
             if let tally = tallies[name], tally.revision == revision.revision, tally.since == state.stepStartedAt { return }
-            tallies[name] = RolloutStepTally(revision: revision.revision, since: state.stepStartedAt, now: Clock.nowMillis())
+            tallies[name] = RolloutStepTally(revision: revision.revision, since: state.stepStartedAt,
+                                             takenOverAt: takingOver ? Clock.nowMillis() : nil)
         }
     }
 
@@ -162,16 +167,16 @@ extension DeploymentService {
         }
     }
 
-    /// The step's tally so far. Predictions made before the tally was installed (a restart
-    /// mid-step) are read from the log once, after writing out what is queued.
+    /// The step's tally so far. A step taken over from an earlier process has its earlier
+    /// predictions read from the log once. A status read that raced with a step change
+    /// (its `since` is no longer the step's) gets an empty tally and changes nothing.
     private func stepTally(_ revision: LiveRevision, since: Int64) async throws -> RolloutStepTally {
         let name = revision.deployment
-        let current = stepTallies.withLock { tallies in
-            if let tally = tallies[name], tally.revision == revision.revision, tally.since == since { return tally }
-            let fresh = RolloutStepTally(revision: revision.revision, since: since, now: Clock.nowMillis())
-            tallies[name] = fresh
-            return fresh
+        let current = stepTallies.withLock { tallies -> RolloutStepTally? in
+            guard let tally = tallies[name], tally.revision == revision.revision else { return nil }
+            return tally.since == since ? tally : RolloutStepTally(revision: revision.revision, since: since, takenOverAt: nil)
         }
+        guard let current else { return RolloutStepTally(revision: revision.revision, since: since, takenOverAt: nil) }
         guard current.needsBackfill else { return current }
         await log.flush()
         var stable = VariantTally(), canary = VariantTally()
@@ -184,15 +189,20 @@ extension DeploymentService {
             }
         }
         return stepTallies.withLock { tallies in
-            // Another look may have filled it in meanwhile, or a new step begun.
-            guard var tally = tallies[name], tally.revision == revision.revision, tally.since == since, tally.needsBackfill else {
-                return tallies[name] ?? current
+            if var tally = tallies[name], tally.revision == revision.revision, tally.since == since {
+                // Another look may have filled it in meanwhile: then that count stands.
+                guard tally.needsBackfill else { return tally }
+                tally.stable.addPredictions(of: stable)
+                tally.canary.addPredictions(of: canary)
+                tally.needsBackfill = false
+                tallies[name] = tally
+                return tally
             }
-            tally.stable.addPredictions(of: stable)
-            tally.canary.addPredictions(of: canary)
-            tally.needsBackfill = false
-            tallies[name] = tally
-            return tally
+            // A new step began meanwhile: answer for the step asked about, change nothing.
+            var answered = current
+            answered.stable.addPredictions(of: stable)
+            answered.canary.addPredictions(of: canary)
+            return answered
         }
     }
 

@@ -179,7 +179,7 @@ public final class DeploymentService: Sendable {
 
     /// Puts a prepared revision live (after its switch is in the database).
     private func commit(_ prepared: Prepared) async {
-        setRollout(prepared.rollout, of: prepared.live)
+        setRollout(prepared.rollout, of: prepared.live, takingOver: prepared.rollout != nil && prepared.startingRollout == nil)
         await swapLive(prepared.live)
     }
 

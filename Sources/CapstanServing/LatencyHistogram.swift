@@ -45,7 +45,7 @@ public struct LatencyHistogram: Sendable, Equatable {
     /// The nearest-rank quantile (the smallest value with at least q of the values at or
     /// below it), to within 1% as above; nil when empty.
     public func quantile(_ q: Double) -> Double? {
-        guard count > 0 else { return nil }
+        guard count > 0, !q.isNaN else { return nil }
         let rank = Swift.min(count, Swift.max(1, Int((q * Double(count)).rounded(.up))))
         var seen = 0
         for bucket in 0..<Self.bucketCount {

@@ -2,10 +2,11 @@
 /// step never re-reads its log: at 8,000 predictions/s a 60 s step is 480,000 rows, which
 /// took 0.67 s to query alone, every second.
 ///
-/// A tally counts the predictions of one revision made from `countedFrom` on. When it
-/// starts after its step did (the server restarted mid-step, or the step began moments
-/// before the tally was installed), the predictions of `since..<countedFrom` are read from
-/// the log once, at the first analysis.
+/// A tally counts the predictions of one revision made from `countedFrom` on. A step that
+/// begins now is counted from its start. A step this process takes over (the server
+/// restarted mid-step, or a rollback went back to a revision with a rollout under way) is
+/// counted from the takeover, and its earlier predictions, long written to the log, are
+/// read from it once at the first analysis.
 struct RolloutStepTally: Sendable {
     let revision: Int64
     /// When the step began.
@@ -15,10 +16,12 @@ struct RolloutStepTally: Sendable {
     var stable = VariantTally()
     var canary = VariantTally()
 
-    init(revision: Int64, since: Int64, now: Int64) {
+    /// - Parameter takenOverAt: when this process took over a step already under way; nil
+    ///   for a step that begins now.
+    init(revision: Int64, since: Int64, takenOverAt: Int64?) {
         self.revision = revision
         self.since = since
-        countedFrom = max(since, now)
+        countedFrom = max(since, takenOverAt ?? since)
         needsBackfill = countedFrom > since
     }
 

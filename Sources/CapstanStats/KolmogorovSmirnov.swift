@@ -13,7 +13,7 @@ public enum KolmogorovSmirnov {
     public static let exactSizeLimit = 10_000
 
     /// The two-sided two-sample test of `reference` against `current`; nil when a side is
-    /// empty (there is no empirical CDF to compare). Inputs must not contain NaN.
+    /// empty (there is no empirical CDF to compare) or holds NaN (drop missing values first).
     ///
     /// The statistic is D = maxₓ |F_ref(x) − F_cur(x)| over the pooled data, ties included.
     /// The p-value, as scipy's ks_2samp chooses it:
@@ -23,7 +23,9 @@ public enum KolmogorovSmirnov {
     /// - otherwise (or if the exact computation fails) asymptotic, using the one-sample
     ///   two-sided law P(D_N ≥ D) with N = round(n₁n₂ / (n₁ + n₂)).
     public static func twoSample(_ reference: [Double], _ current: [Double]) -> TestResult? {
-        guard !reference.isEmpty, !current.isEmpty else { return nil }
+        guard !reference.isEmpty, !current.isEmpty, !reference.contains(where: \.isNaN), !current.contains(where: \.isNaN) else {
+            return nil
+        }
         let n1 = reference.count, n2 = current.count
         var d = statistic(reference.sorted(), current.sorted())
 

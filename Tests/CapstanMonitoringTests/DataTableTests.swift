@@ -38,10 +38,11 @@ import Testing
     }
 
     @Test func numbersParseAsDoubleDoes() throws {
-        let cells = ["0.1", "-0.0", "+3", " 42 ", "1e-320", "123456789012345678901234", "1.7976931348623157e308", "-Infinity", "0.30000000000000004"]
+        let cells = ["0.1", "-0.0", "+3", " 42 ", "\t7\t", "1e-320", "123456789012345678901234", "1.7976931348623157e308", "-Infinity", "0.30000000000000004"]
         let table = try parse("x\n" + cells.joined(separator: "\n") + "\n")
         let parsed = try #require(numbers(table.column(named: "x")))
         let expected = cells.map { Double($0.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: "+", with: ""))! }
+        #expect(table.integral == [false], "a decimal point makes the column float, as pandas reads it")
         #expect(parsed.map(\.bitPattern) == expected.map(\.bitPattern))
     }
 
@@ -73,6 +74,10 @@ import Testing
         #expect(error("a,b,a\n1,2,3\n")?.description == "data.csv:1 (column 'a'): the header names 'a' twice; column names must be unique")
         // A line break inside quotes moves the line count on for the rows after it.
         #expect(error("a,b\n\"x\ny\",1\n2\n")?.line == 4)
+        // Old Mac line ends (CR alone) end rows and count lines, inside quotes too.
+        #expect(error("a,b\r1,2\r3\r")?.line == 3)
+        #expect(error("a,b\r\"x\ry\",1\r2\r")?.line == 4)
+        #expect(error("a,b\r\n\"x\r\ny\",1\r\n2\r\n")?.line == 4)
         #expect(throws: DataFileError.self) { try DataTable.read(csv: "/nonexistent/file.csv") }
     }
 }

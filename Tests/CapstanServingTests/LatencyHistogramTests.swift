@@ -13,7 +13,7 @@ struct LatencyHistogramTests {
 
     @Test(arguments: [1, 7, 100, 5_000])
     func quantilesAreObservedValuesAtMostOnePercentAboveTheExactOnes(count: Int) throws {
-        var generator = SystemRandomNumberGenerator()
+        var generator = SplitMix64(seed: UInt64(count))
         // Log-normal-ish latencies from microseconds to seconds, and some exact repeats.
         let values = (0..<count).map { index in
             index % 5 == 0 ? 2.0 : exp(Double.random(in: -7...8, using: &generator))
@@ -48,5 +48,18 @@ struct LatencyHistogramTests {
         #expect(all.count == 8, "an infinite latency is not a measurement")
         #expect(all.quantile(1) == 1e7, "beyond the last bucket, still the observed value")
         #expect(all.quantile(0) == 0.0001)
+    }
+}
+
+/// A seeded generator, so a failing case can be run again (SplitMix64, Steele et al. 2014).
+struct SplitMix64: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
     }
 }

@@ -58,4 +58,15 @@ import Testing
             ])
         }
     }
+
+    /// The feedback read must start from the feedback's time index: starting from the
+    /// predictions' would cost as much as the step's traffic.
+    @Test func feedbackIsReadFromItsTimeIndexOnSQLite() async throws {
+        try await TestEngine.sqlite.with { db in
+            let query = PredictionLogStore.feedbackOutcomesQuery(deployment: "churn", revision: 1, since: 0)
+            let plan = try await db.read { try await $0.raw("EXPLAIN QUERY PLAN \(query)").all() }
+            let steps = try plan.map { try $0.decode(column: "detail", as: String.self) }
+            #expect(steps.first?.contains("prediction_feedback_by_time") == true, "\(steps)")
+        }
+    }
 }

@@ -104,13 +104,16 @@ public struct CSVFields: Sendable {
                             }
                             break
                         }
-                        if byte == newline { line += 1 }
+                        // Line breaks inside quotes still move the line count on (LF, CRLF or CR).
+                        if byte == newline || (byte == cr && (position + 1 >= bytes.count || bytes[position + 1] != newline)) {
+                            line += 1
+                        }
                         position += 1
                     }
                     row.append(Field(start: UInt32(start), end: UInt32(position), hasEscapedQuotes: escaped))
                     position += 1
                     guard position >= bytes.count || bytes[position] == comma || bytes[position] == newline || bytes[position] == cr else {
-                        throw Failure(line: line, message: "text after a closing quote (quote the whole field, and write a quote inside it as \"\")")
+                        throw Failure(line: rowStartLine, message: "text after a closing quote (quote the whole field, and write a quote inside it as \"\")")
                     }
                 } else {
                     let start = position

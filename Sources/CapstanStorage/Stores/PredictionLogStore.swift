@@ -75,11 +75,9 @@ public struct PredictionLogStore: Sendable {
         }
     }
 
-    /// Per variant (shadows included) of one revision: the predictions since `since`, with
-    /// the feedback joined to each, for rollout analysis and reports. Requests whose inputs
-    /// did not fit the model are left out: they say nothing about the model.
-    /// The outcomes of a deployment's predictions made in `since..<until` (ms), with the
-    /// feedback joined to each; requests refused as invalid input are left out.
+    /// The outcomes of a deployment's predictions (shadows included) made in `since..<until`
+    /// (ms), with the feedback joined to each, for reports and a restarted rollout's step.
+    /// Requests whose inputs did not fit the model are left out: they say nothing about it.
     public func outcomes(deployment: String, revision: Int64?, since: Int64, until: Int64 = .max) async throws -> [PredictionOutcome] {
         try await database.read { db in
             let revisionFilter: SQLQueryString = revision.map { "AND p.revision = \(bind: $0)" } ?? ""
@@ -95,16 +93,23 @@ public struct PredictionLogStore: Sendable {
     /// The outcomes of a revision's predictions made from `since` (ms) on that have feedback,
     /// shadows left out. Read from the feedback's side, so the cost follows the feedback,
     /// not the traffic: feedback is sent after its prediction, so it is from `since` on too.
+    /// `CROSS JOIN` keeps that order on SQLite, whose planner (without ANALYZE statistics)
+    /// would otherwise start from the predictions' time index.
     public func feedbackOutcomes(deployment: String, revision: Int64, since: Int64) async throws -> [PredictionOutcome] {
         try await database.read { db in
-            try await db.raw("""
-                SELECT p.variant, p.is_shadow, p.status, p.latency_ms, p.predicted_label, f.label AS feedback_label, f.reward
-                FROM prediction_feedback f JOIN predictions p ON p.deployment = f.deployment AND p.request_id = f.request_id
-                WHERE f.deployment = \(bind: deployment) AND f.time >= \(bind: since)
-                  AND p.revision = \(bind: revision) AND p.time >= \(bind: since) AND p.is_shadow = 0
-                  AND p.status <> \(bind: PredictionRecord.Status.invalidInput.rawValue)
-                """).all().map(Self.outcome(from:))
+            try await db.raw(Self.feedbackOutcomesQuery(deployment: deployment, revision: revision, since: since)).all().map(Self.outcome(from:))
         }
+    }
+
+    static func feedbackOutcomesQuery(deployment: String, revision: Int64, since: Int64) -> SQLQueryString {
+        """
+        SELECT p.variant, p.is_shadow, p.status, p.latency_ms, p.predicted_label, f.label AS feedback_label, f.reward
+        FROM prediction_feedback f CROSS JOIN predictions p
+        WHERE p.deployment = f.deployment AND p.request_id = f.request_id
+          AND f.deployment = \(bind: deployment) AND f.time >= \(bind: since)
+          AND p.revision = \(bind: revision) AND p.time >= \(bind: since) AND p.is_shadow = 0
+          AND p.status <> \(bind: PredictionRecord.Status.invalidInput.rawValue)
+        """
     }
 
     static func outcome(from row: any SQLRow) throws -> PredictionOutcome {
