@@ -60,7 +60,7 @@ public struct DataTable: Sendable {
             throw DataFileError(file: file, line: error.line, column: nil, message: error.line == nil ? "the file \(error.message)" : error.message)
         }
         let names = try headerNames(fields, file: file)
-        let read = (0..<names.count).map { column in typed(fields, column: column) }
+        let read = ParallelMap.map(0..<names.count) { column in typed(fields, column: column) }
         return DataTable(names: names, columns: read.map(\.column), integral: read.map(\.integral), source: file)
     }
 
@@ -152,13 +152,39 @@ enum CellReading {
         case .double(let value)?: return (value, false)
         default: break
         }
-        // Rare forms (long mantissas, large exponents, infinities) take the general parser,
-        // which also accepts what pandas does not: hex, "nan", a sign after a sign.
-        let text = String(decoding: slice, as: UTF8.self)
-        let lowered = text.lowercased()
-        guard !lowered.contains("x"), !lowered.contains("nan"), !lowered.hasPrefix("+"), !lowered.hasPrefix("-+"),
-              !lowered.hasPrefix("--") else { return nil }
-        // Digits only but too long for an Int64: pandas reads the column as floats.
-        return Double(text).map { ($0, false) }
+        // Long mantissas (pandas writes floats with up to 17 digits) and large exponents
+        // take C's strtod, on the bytes; `inf`/`infinity` are spelled out. Checking the
+        // characters first keeps out what strtod takes and pandas does not: hex, "nan".
+        var sawDigit = false
+        for byte in slice {
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): sawDigit = true
+            case UInt8(ascii: "."), UInt8(ascii: "e"), UInt8(ascii: "E"), UInt8(ascii: "+"), UInt8(ascii: "-"): continue
+            default: return infinity(slice)
+            }
+        }
+        guard sawDigit, slice.count < 400 else { return nil }
+        return withUnsafeTemporaryAllocation(of: CChar.self, capacity: slice.count + 1) { buffer -> (Double, Bool)? in
+            for (index, byte) in slice.enumerated() { buffer[index] = CChar(bitPattern: byte) }
+            buffer[slice.count] = 0
+            var end: UnsafeMutablePointer<CChar>?
+            let value = strtod(buffer.baseAddress!, &end)
+            // The whole cell must be the number ("1e5e5", "1-2" are text).
+            guard end == buffer.baseAddress! + slice.count else { return nil }
+            return (value, false)
+        }
+    }
+
+    /// `inf`, `infinity`, with a sign or not, in any case; nil for anything else.
+    static func infinity(_ slice: UnsafeBufferPointer<UInt8>) -> (value: Double, isInteger: Bool)? {
+        var bytes = slice[...]
+        var negative = false
+        if let first = bytes.first, first == UInt8(ascii: "-") || first == UInt8(ascii: "+") {
+            negative = first == UInt8(ascii: "-")
+            bytes = bytes.dropFirst()
+        }
+        let word = String(decoding: bytes, as: UTF8.self).lowercased()
+        guard word == "inf" || word == "infinity" else { return nil }
+        return (negative ? -.infinity : .infinity, false)
     }
 }

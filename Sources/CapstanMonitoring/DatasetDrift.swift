@@ -38,7 +38,7 @@ public struct DatasetDrift: Sendable {
         for name in options.categorical where reference.column(named: name) == nil {
             throw DataFileError(file: reference.source, line: nil, column: name, message: "--categorical names a column the data does not have")
         }
-        let columns = reference.names.indices.map { index -> ColumnDrift in
+        let columns = ParallelMap.map(reference.names.indices) { index -> ColumnDrift in
             let name = reference.names[index]
             let referenceColumn = reference.columns[index]
             let currentIndex = current.names.firstIndex(of: name)!
