@@ -50,11 +50,12 @@ public final class Database: Sendable {
 
         static func connect(_ path: String) throws -> SQLiteConnection {
             let connection = try SQLiteConnection(path: path)
+            // The busy timeout first: setting the journal mode takes a lock, and another
+            // connection (a checkpoint, a closing server) may hold it for a moment.
             // WAL lets readers proceed while the writer commits; NORMAL sync is durable
             // across process crashes (not power loss), as most embedded servers choose.
-            for pragma in ["PRAGMA journal_mode = WAL", "PRAGMA synchronous = NORMAL",
-                           "PRAGMA case_sensitive_like = ON", "PRAGMA busy_timeout = 10000",
-                           "PRAGMA temp_store = MEMORY", "PRAGMA cache_size = -32000"] {
+            for pragma in ["PRAGMA busy_timeout = 10000", "PRAGMA journal_mode = WAL", "PRAGMA synchronous = NORMAL",
+                           "PRAGMA case_sensitive_like = ON", "PRAGMA temp_store = MEMORY", "PRAGMA cache_size = -32000"] {
                 try connection.execute(pragma)
             }
             return connection

@@ -15,6 +15,8 @@ import Synchronization
 /// 39 ms every second, 3 ms every 50 ms; an idle checkpoint costs microseconds.
 final class SQLiteCheckpointer: Sendable {
     private let stopped = Atomic<Bool>(false)
+    /// Signalled once the thread has closed its connection.
+    private let finished = DispatchSemaphore(value: 0)
 
     init(path: String, interval: TimeInterval = 0.05) throws {
         let connection = try SQLiteConnection(path: path)
@@ -29,12 +31,15 @@ final class SQLiteCheckpointer: Sendable {
                 try? connection.execute("PRAGMA wal_checkpoint(PASSIVE)")
             }
             connection.close()
+            finished.signal()
         }
         thread.start()
     }
 
-    /// Ends the thread after its current checkpoint.
+    /// Ends the thread after its current checkpoint and waits (a checkpoint interval, at
+    /// most a second) until its connection is closed, so a closed database holds no locks.
     func stop() {
         stopped.store(true, ordering: .releasing)
+        _ = finished.wait(timeout: .now() + 1)
     }
 }
