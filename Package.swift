@@ -139,7 +139,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CapstanServingTests",
-            dependencies: ["CapstanServing", "CapstanStats"],
+            dependencies: ["CapstanServing", "CapstanStats", "CapstanInference"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

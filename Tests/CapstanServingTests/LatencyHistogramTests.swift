@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+@testable import CapstanInference  // SplitMix64, the seeded generator the runtime already has
 @testable import CapstanServing
 
 @Suite("Latency histogram")
@@ -48,18 +49,5 @@ struct LatencyHistogramTests {
         #expect(all.count == 8, "an infinite latency is not a measurement")
         #expect(all.quantile(1) == 1e7, "beyond the last bucket, still the observed value")
         #expect(all.quantile(0) == 0.0001)
-    }
-}
-
-/// A seeded generator, so a failing case can be run again (SplitMix64, Steele et al. 2014).
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
