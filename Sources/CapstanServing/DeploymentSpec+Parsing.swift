@@ -5,7 +5,14 @@ extension DeploymentSpec {
     /// so a typo is an error rather than a silently ignored setting. Errors name the field
     /// (`variants[1].weight`) and what it must be.
     public init(parsing value: JSONValue) throws {
-        let root = try SpecObject(value, path: "deployment")
+        do {
+            try self.init(root: SpecObject(value, path: "deployment", root: true))
+        } catch let error as SpecError {
+            throw ServingError.invalidSpec(error.message)
+        }
+    }
+
+    private init(root: SpecObject) throws {
         name = try root.string("name")
         guard Self.isValidName(name) else {
             throw ServingError.invalidSpec(
@@ -87,7 +94,7 @@ extension DeploymentSpec {
         guard !steps.isEmpty, zip(steps, steps.dropFirst()).allSatisfy({ $0 < $1 }) else {
             throw ServingError.invalidSpec("rollout.steps must be increasing percentages, for example [5, 25, 50, 100]")
         }
-        let interval = try Duration.seconds(parsing: object.has("interval") ? object.value("interval") : .string("60s"), field: "rollout.interval")
+        let interval = try object.optionalSeconds("interval") ?? 60
         let analysis = try (object.has("analysis") ? object.array("analysis") : []).enumerated().map { index, item in
             let rule = try SpecObject(item, path: "rollout.analysis[\(index)]")
             try rule.rejectUnknown(["metric", "max", "min", "min_delta", "max_delta", "min_samples"])
@@ -131,65 +138,5 @@ extension DeploymentSpec {
         }
         guard let first = name.utf8.first, name.utf8.count <= 63, isAlphanumeric(first) else { return false }
         return name.utf8.allSatisfy { isAlphanumeric($0) || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: ".") }
-    }
-}
-
-/// A JSON object being read as part of a spec; every error carries the field's path.
-struct SpecObject {
-    let fields: [(String, JSONValue)]
-    let path: String
-
-    init(_ value: JSONValue, path: String) throws {
-        guard case .object(let fields) = value else { throw ServingError.invalidSpec("\(path) must be an object") }
-        self.fields = fields
-        self.path = path
-    }
-
-    func has(_ key: String) -> Bool {
-        guard let value = fields.last(where: { $0.0 == key })?.1 else { return false }
-        return value != .null
-    }
-
-    func value(_ key: String) throws -> JSONValue {
-        guard let value = fields.last(where: { $0.0 == key })?.1, value != .null else {
-            throw ServingError.invalidSpec("\(field(key)) is missing")
-        }
-        return value
-    }
-
-    func string(_ key: String) throws -> String {
-        guard case .string(let string) = try value(key), !string.isEmpty else {
-            throw ServingError.invalidSpec("\(field(key)) must be a non-empty string")
-        }
-        return string
-    }
-
-    func optionalString(_ key: String) throws -> String? { has(key) ? try string(key) : nil }
-
-    func optionalNumber(_ key: String) throws -> Double? {
-        guard has(key) else { return nil }
-        guard let number = Self.number(try value(key)) else { throw ServingError.invalidSpec("\(field(key)) must be a number") }
-        return number
-    }
-
-    func array(_ key: String) throws -> [JSONValue] {
-        guard case .array(let array) = try value(key) else { throw ServingError.invalidSpec("\(field(key)) must be a list") }
-        return array
-    }
-
-    func rejectUnknown(_ known: Set<String>) throws {
-        if let unknown = fields.map(\.0).first(where: { !known.contains($0) }) {
-            throw ServingError.invalidSpec("\(field(unknown)) is not a known setting (expected: \(known.sorted().joined(separator: ", ")))")
-        }
-    }
-
-    private func field(_ key: String) -> String { path == "deployment" ? key : "\(path).\(key)" }
-
-    static func number(_ value: JSONValue) -> Double? {
-        switch value {
-        case .int(let i): Double(i)
-        case .double(let d): d.isFinite ? d : nil
-        default: nil
-        }
     }
 }
