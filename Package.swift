@@ -80,7 +80,18 @@ let package = Package(
         // domain: monitoring — drift, data quality and performance over tables and the log.
         .target(
             name: "CapstanMonitoring",
-            dependencies: ["CapstanJSON", "CapstanStats", "CapstanInference"],
+            dependencies: ["CapstanJSON", "CapstanStats", "CapstanInference", .product(name: "Yams", package: "Yams")],
+            swiftSettings: swiftSettings
+        ),
+        // domain: monitors on deployments and their alerts — scheduled checks over windows of
+        // the prediction log, stored as time series, and alert delivery. The analyses and
+        // the alert state machines they run are CapstanMonitoring's (pure, no I/O).
+        .target(
+            name: "CapstanMonitors",
+            dependencies: [
+                "CapstanJSON", "CapstanStats", "CapstanMonitoring", "CapstanStorage", "CapstanServing",
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
         // edge: the MLflow REST protocol, the inference protocols and operational routes on Hummingbird.
@@ -88,6 +99,7 @@ let package = Package(
             name: "CapstanHTTP",
             dependencies: [
                 "CapstanJSON", "CapstanStorage", "CapstanTracking", "CapstanRegistry", "CapstanServing", "CapstanInference",
+                "CapstanMonitoring", "CapstanMonitors",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -99,7 +111,7 @@ let package = Package(
             name: "capstan",
             dependencies: [
                 "CapstanJSON", "CapstanStorage", "CapstanTracking", "CapstanRegistry", "CapstanServing", "CapstanHTTP",
-                "CapstanInference", "CapstanMonitoring",
+                "CapstanInference", "CapstanMonitoring", "CapstanMonitors",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -133,6 +145,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "CapstanMonitorsTests",
+            dependencies: ["CapstanMonitors", "CapstanMonitoring", "CapstanServing", "CapstanStorage", "CapstanInference"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "CapstanStatsTests",
             dependencies: ["CapstanStats"],
             swiftSettings: swiftSettings
@@ -145,7 +162,7 @@ let package = Package(
         .testTarget(
             name: "CapstanHTTPTests",
             dependencies: [
-                "CapstanHTTP", "CapstanServing",
+                "CapstanHTTP", "CapstanServing", "CapstanMonitors",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: swiftSettings

@@ -1,3 +1,4 @@
+import CapstanMonitors
 import CapstanRegistry
 import CapstanServing
 import CapstanStorage
@@ -13,19 +14,21 @@ public struct ServerServices: Sendable {
     public let registry: RegistryService
     public let artifacts: any ArtifactStore
     public let deployments: DeploymentService
+    public let monitors: MonitorService
     public let gateway: GatewaySettings
     public let metrics: GatewayMetrics
     /// Set with `--auth`: every route but the probes then needs a token.
     public let authenticator: TokenAuthenticator?
 
     public init(database: Database, tracking: TrackingService, registry: RegistryService, artifacts: any ArtifactStore,
-                deployments: DeploymentService, gateway: GatewaySettings = GatewaySettings(), metrics: GatewayMetrics = GatewayMetrics(),
+                deployments: DeploymentService, monitors: MonitorService, gateway: GatewaySettings = GatewaySettings(), metrics: GatewayMetrics = GatewayMetrics(),
                 authenticator: TokenAuthenticator? = nil) {
         self.database = database
         self.tracking = tracking
         self.registry = registry
         self.artifacts = artifacts
         self.deployments = deployments
+        self.monitors = monitors
         self.gateway = gateway
         self.metrics = metrics
         self.authenticator = authenticator
@@ -58,6 +61,8 @@ public enum CapstanServer {
         PredictionLogRoutes<Context>(deployments: services.deployments, logger: logger).register(on: router)
         RolloutRoutes<Context>(deployments: services.deployments, logger: logger).register(on: router)
         ReportRoutes<Context>(deployments: services.deployments, logger: logger).register(on: router)
+        MonitorRoutes<Context>(monitors: services.monitors, logger: logger).register(on: router)
+        AlertRoutes<Context>(alerts: services.monitors.alerts, logger: logger).register(on: router)
         OpenInferenceRoutes<Context>(deployments: services.deployments, gateway: services.gateway, metrics: services.metrics, logger: logger).register(on: router)
         ScoringRoutes<Context>(deployments: services.deployments, gateway: services.gateway, metrics: services.metrics, logger: logger).register(on: router)
         let deployments = services.deployments, metrics = services.metrics

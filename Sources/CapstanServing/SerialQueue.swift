@@ -3,10 +3,12 @@
 /// Deployment changes load models (slow) before they switch traffic (fast). Run in
 /// parallel, two changes could finish in the opposite order from their database writes;
 /// run through this queue, the last change submitted is the one that serves.
-actor SerialQueue {
+public actor SerialQueue {
     private var tail: Task<Void, Never>?
 
-    func run<T: Sendable>(_ job: @escaping @Sendable () async throws -> T) async throws -> T {
+    public init() {}
+
+    public func run<T: Sendable>(_ job: @escaping @Sendable () async throws -> T) async throws -> T {
         let previous = tail
         let task = Task {
             await previous?.value

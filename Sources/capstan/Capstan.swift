@@ -9,6 +9,7 @@ struct Capstan: AsyncParsableCommand {
         subcommands: [ServerCommand.self, ExperimentsCommand.self, RunsCommand.self, ModelsCommand.self,
                       DeployCommand.self, DeploymentsCommand.self, RollbackCommand.self, RolloutCommand.self,
                       ExperimentCommand.self, ShadowCommand.self, TokensCommand.self,
-                      PredictCommand.self, InspectCommand.self, BenchModelCommand.self, DriftCommand.self]
+                      PredictCommand.self, InspectCommand.self, BenchModelCommand.self, DriftCommand.self,
+                      ProfileCommand.self, ValidateCommand.self, MonitorCommand.self, AlertsCommand.self]
     )
 }

@@ -1,6 +1,5 @@
 import ArgumentParser
 import Foundation
-import Yams
 
 /// `capstan deploy -f deployment.yaml`: applies each deployment document in the file.
 struct DeployCommand: AsyncParsableCommand {
@@ -28,28 +27,12 @@ struct DeployCommand: AsyncParsableCommand {
     }
 
     private func apply() async throws {
-        let text: String
-        do {
-            text = file == "-" ? String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
-                : try String(contentsOfFile: file, encoding: .utf8)
-        } catch {
-            throw CommandFailure("Cannot read \(file): \(error.localizedDescription)")
-        }
-        let documents: [Any]
-        do {
-            documents = try Yams.load_all(yaml: text).compactMap { $0 }
-        } catch {
-            throw CommandFailure("\(file) is not valid YAML: \(error)")
-        }
-        guard !documents.isEmpty else { throw CommandFailure("\(file) holds no deployment") }
+        let documents = try SpecFile.documents(file, kind: "deployment")
         let client = try options.client()
         var results: [[String: Any]] = []
         for (index, document) in documents.enumerated() {
-            guard JSONSerialization.isValidJSONObject(document) else {
-                throw CommandFailure("\(file) document \(index + 1) is not a mapping of settings")
-            }
             do {
-                results.append(try await client.capstan("POST", "deployments", body: try JSONSerialization.data(withJSONObject: document)))
+                results.append(try await client.capstan("POST", "deployments", body: document))
             } catch {
                 throw CommandFailure("\(file) document \(index + 1): \(error)")
             }

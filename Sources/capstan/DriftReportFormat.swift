@@ -13,29 +13,7 @@ struct DriftReportFormat {
 
     /// `{"dataset": {...}, "columns": {NAME: {...}}}`; `p_value` is null for distances and
     /// untestable columns carry `not_testable` with the reason.
-    func json() -> JSONValue {
-        var columns = JSONObjectBuilder()
-        for column in drift.columns {
-            var entry = JSONObjectBuilder()
-            entry.set("type", column.kind.map { .string($0.rawValue) } ?? .null)
-            if let role = roles[column.column] { entry.set("role", role) }
-            entry.set("method", column.method.map { .string($0.rawValue) } ?? .null)
-            entry.set("statistic", column.statistic.map { .double($0) } ?? .null)
-            entry.set("p_value", column.pValue.map { .double($0) } ?? .null)
-            entry.set("threshold", column.threshold.map { .double($0) } ?? .null)
-            entry.set("drifted", .bool(column.drifted))
-            if let reason = column.notTestable { entry.set("not_testable", reason) }
-            columns.set(column.column, entry.value)
-        }
-        var dataset = JSONObjectBuilder()
-        dataset.set("drifted", .bool(drift.drifted))
-        dataset.set("share", .double(drift.share))
-        dataset.set("drifted_columns", Int64(drift.driftedColumns))
-        dataset.set("columns", Int64(drift.tested))
-        dataset.set("not_testable", Int64(drift.columns.count - drift.tested))
-        dataset.set("drift_share", .double(drift.driftShare))
-        return .object([("dataset", dataset.value), ("columns", columns.value)])
-    }
+    func json() -> JSONValue { drift.json(roles: roles) }
 
     func text() -> String {
         let rows = drift.columns.map { column -> [String] in

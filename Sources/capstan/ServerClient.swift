@@ -39,9 +39,13 @@ struct ServerClient {
         return try await send(URLRequest(url: components.url!))
     }
 
-    /// Calls `/api/capstan/v1/<path>` with an optional JSON body; returns the JSON object.
+    /// Calls `/api/capstan/v1/<path>` (which may end in an already-encoded `?query`) with an
+    /// optional JSON body; returns the JSON object.
     func capstan(_ method: String, _ path: String, body: Data? = nil) async throws -> [String: Any] {
-        var request = URLRequest(url: baseURL.appendingPathComponent("api/capstan/v1/" + path))
+        let parts = path.split(separator: "?", maxSplits: 1)
+        var url = baseURL.appendingPathComponent("api/capstan/v1/" + String(parts[0]))
+        if parts.count == 2, let withQuery = URL(string: url.absoluteString + "?" + parts[1]) { url = withQuery }
+        var request = URLRequest(url: url)
         request.httpMethod = method
         if let body {
             request.setValue("application/json", forHTTPHeaderField: "Content-Type")

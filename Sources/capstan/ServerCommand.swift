@@ -1,5 +1,6 @@
 import ArgumentParser
 import CapstanHTTP
+import CapstanMonitors
 import CapstanRegistry
 import CapstanServing
 import CapstanStorage
@@ -33,11 +34,18 @@ struct ServerCommand: AsyncParsableCommand {
     @Flag(help: "Require Authorization: Bearer TOKEN on every route but the health probes (create tokens with capstan tokens create).")
     var auth = ProcessInfo.processInfo.environment["CAPSTAN_AUTH"] == "1"
 
+    @Option(name: .customLong("rule-interval"), help: "Seconds between evaluations of alert rules (Prometheus' evaluation_interval).")
+    var ruleInterval: Double = Double(ProcessInfo.processInfo.environment["CAPSTAN_RULE_INTERVAL"] ?? "") ?? 15
+
+    @Option(name: .customLong("external-url"), help: "The address people reach this server at, for links in alert notifications (default: http://HOST:PORT).")
+    var externalURL: String?
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error or critical.")
     var logLevel: String = ProcessInfo.processInfo.environment["CAPSTAN_LOG_LEVEL"] ?? "info"
 
     func validate() throws {
         guard (1...65535).contains(port) else { throw ValidationError("--port must be between 1 and 65535, got \(port).") }
+        guard ruleInterval >= 0.1, ruleInterval <= 86_400 else { throw ValidationError("--rule-interval must be from 0.1 to 86400 seconds.") }
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("Unknown --log-level '\(logLevel)'.") }
         try storage.check()
     }
@@ -59,16 +67,24 @@ struct ServerCommand: AsyncParsableCommand {
         let registry = RegistryService(database: db)
         let artifactStore = try LocalArtifactStore(root: artifactRoot)
         let deployments = DeploymentService(database: db, registry: registry, artifacts: artifactStore, logger: logger)
+        let alerts = AlertService(database: db, externalURL: externalURL ?? "http://\(host):\(port)",
+                                  evaluationInterval: Int64(ruleInterval * 1000), logger: logger)
+        let monitors = MonitorService(database: db, alerts: alerts, logger: logger)
         let services = ServerServices(
-            database: db, tracking: tracking, registry: registry, artifacts: artifactStore, deployments: deployments,
+            database: db, tracking: tracking, registry: registry, artifacts: artifactStore, deployments: deployments, monitors: monitors,
             authenticator: auth ? TokenAuthenticator(store: TokenStore(database: db)) : nil
         )
         // The prediction log's writer; stopped after the server, so it writes the last entries.
         let predictionLog = Task { await deployments.log.run() }
         // Canary rollouts move on their own: every second, due steps are analysed.
         let rollouts = Task { await deployments.runRollouts() }
+        // Monitors run on their schedules, alert rules after them (leased through the
+        // database, so replicas share the work).
+        let monitoring = Task { await monitors.run() }
         func stopLog() async {
+            monitoring.cancel()
             rollouts.cancel()
+            await monitoring.value
             await rollouts.value
             predictionLog.cancel()
             await predictionLog.value

@@ -9,6 +9,7 @@ import Hummingbird
 import HummingbirdTesting
 import Logging
 import NIOCore
+import CapstanMonitors
 @testable import CapstanHTTP
 
 /// Runs `body` against Capstan's router in-process, on a fresh SQLite database and
@@ -24,10 +25,12 @@ func withServer<T: Sendable>(auth: Bool = false, maxShadowsInFlight: Int = 64, d
     try await tracking.prepare()
     let registry = RegistryService(database: database)
     let artifacts = try LocalArtifactStore(root: directory.appendingPathComponent("artifacts"))
+    let alerts = AlertService(database: database, externalURL: "http://capstan.test", evaluationInterval: 0, logger: logger)
     let services = ServerServices(
         database: database, tracking: tracking, registry: registry, artifacts: artifacts,
         deployments: DeploymentService(database: database, registry: registry, artifacts: artifacts, logger: logger,
                                        maxShadowsInFlight: maxShadowsInFlight),
+        monitors: MonitorService(database: database, alerts: alerts, logger: logger),
         authenticator: auth ? TokenAuthenticator(store: TokenStore(database: database), cacheSeconds: 0) : nil
     )
     try await services.deployments.restore()

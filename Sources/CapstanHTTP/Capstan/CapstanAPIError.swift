@@ -1,4 +1,5 @@
 import CapstanJSON
+import CapstanMonitors
 import CapstanServing
 import CapstanStorage
 import HTTPTypes
@@ -33,6 +34,13 @@ struct CapstanAPIError: Error {
             case .unavailable(let m): self.init(status: .serviceUnavailable, code: "UNAVAILABLE", message: m)
             case .predictionFailed(let m): self.init(status: .unprocessableContent, code: "PREDICTION_FAILED", message: m)
             }
+        case let error as MonitorError:
+            switch error {
+            case .invalidSpec(let m): self.init(status: .badRequest, code: "INVALID_SPEC", message: m)
+            case .invalidData(let m): self.init(status: .unprocessableContent, code: "INVALID_DATA", message: m)
+            }
+        case let error as SpecError:
+            self.init(status: .badRequest, code: "INVALID_SPEC", message: error.message)
         case let error as StoreError:
             switch error {
             case .notFound(let m): self.init(status: .notFound, code: "NOT_FOUND", message: m)

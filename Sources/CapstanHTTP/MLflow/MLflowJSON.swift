@@ -6,7 +6,7 @@ import CapstanStorage
 /// unset fields omitted, int64 as numbers.
 enum MLflowJSON {
     /// A search response: the items under `key`, and the token while more pages exist.
-    static func page<Item>(_ page: Page<Item>, key: String, _ encode: (Item) -> JSONValue) -> JSONValue {
+    static func page<Item>(_ page: CapstanStorage.Page<Item>, key: String, _ encode: (Item) -> JSONValue) -> JSONValue {
         var o = JSONObjectBuilder()
         o.set(key, nonEmpty: page.items.map(encode))
         o.set("next_page_token", page.nextPageToken)

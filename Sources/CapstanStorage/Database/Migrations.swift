@@ -9,6 +9,7 @@ enum Migrations {
         tokenTable,
         binaryPredictionFrames,
         feedbackByTime,
+        monitoringTables,
     ]
 
     static let trackingTables = Migration(name: "0001_tracking_tables", statements: [
@@ -315,5 +316,68 @@ enum Migrations {
     // the step's predictions can number hundreds of thousands, its feedback far fewer.
     static let feedbackByTime = Migration(name: "0008_feedback_by_time", statements: [
         "CREATE INDEX prediction_feedback_by_time ON prediction_feedback (deployment, time)",
+    ])
+
+    // Monitors and alerts. Specs and alert state are JSON owned by the monitoring domain.
+    // A monitor's next_run_time is its lease: a server claims a due monitor by moving it
+    // forward in one UPDATE, so replicas sharing a database never evaluate it twice.
+    static let monitoringTables = Migration(name: "0009_monitoring", statements: [
+        """
+        CREATE TABLE monitors (
+            name {text} PRIMARY KEY,
+            deployment {text} NOT NULL,
+            kind {text} NOT NULL,
+            spec {text} NOT NULL,
+            interval_ms BIGINT NOT NULL,
+            next_run_time BIGINT NOT NULL,
+            creation_time BIGINT NOT NULL,
+            last_update_time BIGINT NOT NULL)
+        """,
+        // One row per evaluation: its window, outcome and full result.
+        """
+        CREATE TABLE monitor_evaluations (
+            monitor {text} NOT NULL,
+            time BIGINT NOT NULL,
+            window_start BIGINT NOT NULL,
+            window_end BIGINT NOT NULL,
+            row_count BIGINT NOT NULL,
+            status {text} NOT NULL,
+            message {text},
+            result {text} NOT NULL,
+            PRIMARY KEY (monitor, time)){clustered}
+        """,
+        // The evaluation's numbers as time series (metric, and the feature or slice it is
+        // about, '' for the whole window), for charts and alert rules.
+        """
+        CREATE TABLE monitor_points (
+            monitor {text} NOT NULL,
+            metric {text} NOT NULL,
+            series {text} NOT NULL,
+            time BIGINT NOT NULL,
+            value {double} NOT NULL,
+            PRIMARY KEY (monitor, metric, series, time)){clustered}
+        """,
+        """
+        CREATE TABLE alert_rules (
+            name {text} PRIMARY KEY,
+            spec {text} NOT NULL,
+            state {text},
+            creation_time BIGINT NOT NULL,
+            last_update_time BIGINT NOT NULL)
+        """,
+        // Every state change of every alert (pending, firing, resolved), and each
+        // notification sent, for `capstan alerts history`.
+        """
+        CREATE TABLE alert_events (
+            rule {text} NOT NULL,
+            fingerprint {text} NOT NULL,
+            labels {text} NOT NULL,
+            kind {text} NOT NULL,
+            value {double},
+            message {text},
+            time BIGINT NOT NULL,
+            PRIMARY KEY (rule, fingerprint, time, kind))
+        """,
+        "CREATE INDEX alert_events_by_time ON alert_events (time)",
     ])
 }
