@@ -108,21 +108,22 @@ public final class AlertService: Sendable {
         events = []
         for notification in notifications {
             for channel in rule.route.channels {
-                events.append(await deliver(notification, via: channel, rule: rule, now: now))
+                events.append(await deliver(notification, via: channel, rule: rule))
             }
         }
         if !events.isEmpty { try await store.append(events) }
     }
 
     /// Sends one notification through one channel; the history records the outcome.
-    func deliver(_ notification: AlertNotification, via channel: AlertChannel, rule: AlertRule, now: Int64) async -> AlertEventRecord {
+    func deliver(_ notification: AlertNotification, via channel: AlertChannel, rule: AlertRule) async -> AlertEventRecord {
         let groupLabels = JSONWriter.string(Self.json(notification.groupLabels))
         switch channel {
         case .log:
+            let now = Clock.nowMillis()
             let severity = notification.alerts.first?.labels["severity"]
             let level: Logger.Level = notification.status == "resolved" ? .info : severity == "critical" ? .critical : .warning
             logger.log(level: level, "\(notification.summary)", metadata: ["receiver": "\(notification.receiver)", "group": "\(notification.groupKey)"])
-            return AlertEventRecord(rule: rule.name, fingerprint: "", labels: groupLabels, kind: "notified", value: nil,
+            return AlertEventRecord(rule: rule.name, fingerprint: "log", labels: groupLabels, kind: "notified", value: nil,
                                     message: "log: \(notification.status), \(notification.alerts.count) alert(s)", time: now)
         case .webhook(let url, let maxAlerts):
             let payload = AlertmanagerWebhook.payload(notification, externalURL: externalURL,
@@ -130,11 +131,13 @@ public final class AlertService: Sendable {
             do {
                 guard let target = URL(string: url) else { throw WebhookSender.Failure(description: "\(url) is not a URL") }
                 let status = try await sender.post(JSONWriter.bytes(payload), to: target)
-                return AlertEventRecord(rule: rule.name, fingerprint: "", labels: groupLabels, kind: "notified", value: nil,
+                let now = Clock.nowMillis()
+                return AlertEventRecord(rule: rule.name, fingerprint: "webhook", labels: groupLabels, kind: "notified", value: nil,
                                         message: "webhook \(URL(string: url)?.host ?? "?"): \(notification.status), \(notification.alerts.count) alert(s), HTTP \(status)", time: now)
             } catch {
+                let now = Clock.nowMillis()
                 logger.error("alert notification failed", metadata: ["rule": "\(rule.name)", "error": "\(error)"])
-                return AlertEventRecord(rule: rule.name, fingerprint: "", labels: groupLabels, kind: "notify_failed", value: nil,
+                return AlertEventRecord(rule: rule.name, fingerprint: "webhook", labels: groupLabels, kind: "notify_failed", value: nil,
                                         message: "\(error)", time: now)
             }
         }

@@ -142,8 +142,9 @@ def _server_command(kind: str, backend: str, port: int, data_dir: Path) -> list[
             "or run the suite against the reference server with INTEROP_SERVER=mlflow",
             pytrace=False,
         )
+    # Alert rules every half second, so the monitoring suite sees alerts fire and resolve fast.
     cmd = [str(binary), "server", "--host", "127.0.0.1", "--port", str(port),
-           "--data-dir", str(data_dir)]  # fmt: skip
+           "--data-dir", str(data_dir), "--rule-interval", "0.5"]  # fmt: skip
     if backend == "postgres":
         cmd += ["--database", os.environ["CAPSTAN_TEST_POSTGRES_URL"]]
     return cmd

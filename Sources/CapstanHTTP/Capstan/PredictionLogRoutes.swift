@@ -94,6 +94,7 @@ struct PredictionLogRoutes<Context: RequestContext> {
         object.set("rows", record.rowCount)
         object.set("inputs", splitJSON(record.inputs))
         if let outputs = record.outputs { object.set("outputs", splitJSON(outputs)) }
+        object.set("predicted_label", record.predictedLabel)
         object.set("latency_ms", .double(record.latencyMilliseconds))
         object.set("time", record.time)
         return object.value

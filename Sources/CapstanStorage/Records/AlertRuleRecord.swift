@@ -19,7 +19,8 @@ public struct AlertRuleRecord: Sendable, Equatable {
 /// A change of an alert's state, or a notification about it, for the alert history.
 public struct AlertEventRecord: Sendable, Equatable {
     public var rule: String
-    /// The alert's label-set fingerprint (Prometheus'); empty for a rule-level event.
+    /// The alert's label-set fingerprint (Prometheus'); for a notification, the channel it
+    /// went through (`log`, `webhook`), so each channel's outcome is kept.
     public var fingerprint: String
     /// The alert's labels as a JSON object.
     public var labels: String

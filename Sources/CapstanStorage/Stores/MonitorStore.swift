@@ -92,21 +92,28 @@ public struct MonitorStore: Sendable {
         }
     }
 
-    /// A monitor's evaluations, newest first.
+    /// A monitor's evaluations, newest first, with their points.
     public func evaluations(monitor: String, limit: Int = 20) async throws -> [MonitorEvaluationRecord] {
         try await database.read { db in
             _ = try await Self.monitor(name: monitor, on: db)
-            let rows = try await db.raw("""
+            var evaluations = try await db.raw("""
                 SELECT * FROM monitor_evaluations WHERE monitor = \(bind: monitor)
                 ORDER BY time DESC LIMIT \(unsafeRaw: String(max(0, limit)))
-                """).all()
-            return try rows.map { row in
+                """).all().map { row in
                 MonitorEvaluationRecord(
                     monitor: try row.string("monitor"), time: try row.int64("time"), windowStart: try row.int64("window_start"),
                     windowEnd: try row.int64("window_end"), rowCount: try row.int64("row_count"),
                     status: MonitorEvaluationRecord.Status(rawValue: try row.string("status")) ?? .failed,
                     message: try row.optionalString("message"), result: try row.string("result"), points: [])
             }
+            guard let newest = evaluations.first?.time, let oldest = evaluations.last?.time else { return evaluations }
+            let points = try await db.raw("""
+                SELECT metric, series, time, value FROM monitor_points
+                WHERE monitor = \(bind: monitor) AND time >= \(bind: oldest) AND time <= \(bind: newest) ORDER BY metric, series
+                """).all().map(Self.point(from:))
+            let byTime = Dictionary(grouping: points, by: \.time)
+            for index in evaluations.indices { evaluations[index].points = byTime[evaluations[index].time] ?? [] }
+            return evaluations
         }
     }
 
