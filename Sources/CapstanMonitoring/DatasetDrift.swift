@@ -85,9 +85,9 @@ enum ColumnTyping {
     static func evidentlyKind(_ column: DataTable.Column, integral: Bool) -> Kind {
         switch column {
         case .numeric(let values):
-            let present = values.filter { !$0.isNaN }
-            if present.isEmpty { return .empty }
-            return integral && Set(present).count <= 10 ? .categorical : .numerical
+            guard values.contains(where: { !$0.isNaN }) else { return .empty }
+            // An integral column has no missing cells, so every value counts.
+            return integral && DistinctValues.count(values, [], upTo: 11) <= 10 ? .categorical : .numerical
         case .text(let values):
             let present = values.compactMap { $0 }
             if present.isEmpty { return .empty }

@@ -49,15 +49,16 @@ public enum DriftBinning {
     /// either side. A category that one side lacks gets a zero share there, or the filled
     /// share when `fillZeroes` is set.
     ///
-    /// The bin order is unspecified (Evidently iterates a Python set). Both vectors use the
-    /// same order.
+    /// The bins are in order of first appearance, the reference's categories first (Evidently
+    /// iterates a Python set, whose order varies between runs). Both vectors use the same order.
     public static func shares<Category: Hashable>(
         categoricalReference reference: [Category], categoricalCurrent current: [Category], fillZeroes: Bool
     ) -> Shares? {
         guard !reference.isEmpty, !current.isEmpty else { return nil }
-        let referenceCounts = counts(of: reference), currentCounts = counts(of: current)
-        var categories = Array(referenceCounts.keys)
-        categories += currentCounts.keys.filter { referenceCounts[$0] == nil }
+        let (referenceCounts, referenceOrder) = counts(of: reference), (currentCounts, currentOrder) = counts(of: current)
+        // In order of first appearance, not the dictionary's: the sums over the bins then
+        // come out the same, to the last bit, in every run.
+        let categories = referenceOrder + currentOrder.filter { referenceCounts[$0] == nil }
         let referenceLength = Double(reference.count), currentLength = Double(current.count)
         var result = Shares(
             reference: categories.map { Double(referenceCounts[$0, default: 0]) / referenceLength },
@@ -142,7 +143,8 @@ public enum DriftBinning {
         return count
     }
 
-    static func shares(sortedReference reference: [Double], sortedCurrent current: [Double], fillZeroes: Bool) -> Shares? {
+    /// ``shares(reference:current:fillZeroes:)`` for samples already in ascending order.
+    public static func shares(sortedReference reference: [Double], sortedCurrent current: [Double], fillZeroes: Bool) -> Shares? {
         guard let referenceFirst = reference.first, let currentFirst = current.first else { return nil }
         let referenceLength = Double(reference.count), currentLength = Double(current.count)
         var result: Shares
@@ -194,10 +196,19 @@ public enum DriftBinning {
         return low
     }
 
-    private static func counts<Category: Hashable>(of values: [Category]) -> [Category: Int] {
+    /// Each value's count, and the distinct values in order of first appearance.
+    private static func counts<Category: Hashable>(of values: [Category]) -> ([Category: Int], [Category]) {
         var counts: [Category: Int] = [:]
-        for value in values { counts[value, default: 0] += 1 }
-        return counts
+        var order: [Category] = []
+        for value in values {
+            if let index = counts.index(forKey: value) {
+                counts.values[index] += 1
+            } else {
+                counts[value] = 1
+                order.append(value)
+            }
+        }
+        return (counts, order)
     }
 }
 

@@ -41,6 +41,12 @@ public enum JensenShannon {
             .flatMap { distance($0.reference, $0.current) }
     }
 
+    /// ``distance(reference:current:)`` for samples already in ascending order.
+    public static func distance(sortedReference reference: [Double], sortedCurrent current: [Double]) -> Double? {
+        DriftBinning.shares(sortedReference: reference, sortedCurrent: current, fillZeroes: false)
+            .flatMap { distance($0.reference, $0.current) }
+    }
+
     /// Jensen–Shannon distance of a categorical column: one bin per category seen on either
     /// side. Disjoint categories give the maximum, √ln 2.
     public static func distance<Category: Hashable>(categoricalReference reference: [Category], categoricalCurrent current: [Category]) -> Double? {

@@ -26,8 +26,15 @@ public enum KolmogorovSmirnov {
         guard !reference.isEmpty, !current.isEmpty, !reference.contains(where: \.isNaN), !current.contains(where: \.isNaN) else {
             return nil
         }
+        return twoSample(sortedReference: reference.sorted(), sortedCurrent: current.sorted())
+    }
+
+    /// ``twoSample(_:_:)`` for samples already in ascending order and free of NaN (a caller
+    /// that sorts a column once, faster than a comparison sort); nil when a side is empty.
+    public static func twoSample(sortedReference reference: [Double], sortedCurrent current: [Double]) -> TestResult? {
+        guard !reference.isEmpty, !current.isEmpty else { return nil }
         let n1 = reference.count, n2 = current.count
-        var d = statistic(reference.sorted(), current.sorted())
+        var d = statistic(reference, current)
 
         if max(n1, n2) <= exactSizeLimit, let exact = ExactTwoSampleKS.attempt(d, n1, n2) {
             d = exact.latticeStatistic

@@ -30,6 +30,12 @@ public enum PopulationStability {
             .map { index(referenceShares: $0.reference, currentShares: $0.current) }
     }
 
+    /// ``index(reference:current:)`` for samples already in ascending order.
+    public static func index(sortedReference reference: [Double], sortedCurrent current: [Double]) -> Double? {
+        DriftBinning.shares(sortedReference: reference, sortedCurrent: current, fillZeroes: true)
+            .map { index(referenceShares: $0.reference, currentShares: $0.current) }
+    }
+
     /// PSI of a categorical column: one bin per category seen on either side.
     public static func index<Category: Hashable>(categoricalReference reference: [Category], categoricalCurrent current: [Category]) -> Double? {
         DriftBinning.shares(categoricalReference: reference, categoricalCurrent: current, fillZeroes: true)

@@ -30,7 +30,17 @@ public enum Wasserstein {
     /// tenth of a σ") work for every column whatever its scale. The divisor has a floor of
     /// 0.001, so a constant reference gives a large finite score rather than infinity.
     public static func normed(reference: [Double], current: [Double]) -> Double? {
-        guard let distance = distance(reference, current) else { return nil }
+        guard !reference.isEmpty, !current.isEmpty else { return nil }
+        return normed(reference: reference, sortedReference: reference.sorted(), sortedCurrent: current.sorted())
+    }
+
+    /// ``normed(reference:current:)`` given both samples in ascending order as well, for a
+    /// caller that sorts a column once for several uses. The spread is taken over
+    /// `reference` in its own order, as numpy sums it, so the score does not depend on the
+    /// sort; nil when a side is empty.
+    public static func normed(reference: [Double], sortedReference: [Double], sortedCurrent: [Double]) -> Double? {
+        guard !sortedReference.isEmpty, !sortedCurrent.isEmpty else { return nil }
+        let distance = distance(sorted: sortedReference, sortedCurrent)
         return distance / Swift.max(populationStandardDeviation(reference), 0.001)
     }
 

@@ -37,19 +37,44 @@ import Testing
         #expect(table.column(named: "flag") == .text(["True", "False", "True", nil]))
     }
 
-    @Test func numbersParseAsDoubleDoes() throws {
-        let cells = ["0.1", "-0.0", "+3", " 42 ", "\t7\t", "1e-320", "123456789012345678901234", "1.7976931348623157e308", "-Infinity", "0.30000000000000004"]
-        let table = try parse("x\n" + cells.joined(separator: "\n") + "\n")
+    @Test func numbersParseAsPandasReadsThem() throws {
+        // pandas' default float parser keeps 17 digits (leading zeros included) and rounds
+        // twice, so some cells are an ulp off the correctly rounded value; the expectations
+        // are pandas 2.3.3's `read_csv` values for a float column.
+        let cells: [(String, Double)] = [
+            ("0.1", 0.1), ("-0.0", -0.0), ("+3", 3), (" 42 ", 42), ("\t7\t", 7), ("1e-320", 1e-320),
+            ("123456789012345678901234", 1.2345678901234569e+23), ("1.7976931348623157e308", 1.7976931348623157e+308),
+            ("-Infinity", -.infinity), ("0.30000000000000004", 0.3), ("0.10490011715303971", 0.1049001171530397),
+            ("00000000000000000001.5", 0), ("99999999999999999", 1.0000000000000002e+17), ("1e-400", 0), ("1.5", 1.5),
+        ]
+        let table = try parse("x\n" + cells.map { "\"\($0.0)\"" }.joined(separator: "\n") + "\n")
         let parsed = try #require(numbers(table.column(named: "x")))
-        let expected = cells.map { Double($0.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: "+", with: ""))! }
         #expect(table.integral == [false], "a decimal point makes the column float, as pandas reads it")
-        #expect(parsed.map(\.bitPattern) == expected.map(\.bitPattern))
+        #expect(parsed.map(\.bitPattern) == cells.map(\.1.bitPattern))
+    }
+
+    @Test func anIntegerColumnKeepsItsExactValues() throws {
+        // As int64, pandas keeps every digit; as floats, only 17 digits.
+        let table = try parse("n,x\n99999999999999999,99999999999999999\n1,1.5\n")
+        #expect(table.integral == [true, false])
+        #expect(numbers(table.column(named: "n")) == [99999999999999999, 1])
+        #expect(numbers(table.column(named: "x")) == [1.0000000000000002e+17, 1.5])
+    }
+
+    @Test func pandasRejectsExponentsPast308() throws {
+        #expect(try parse("x\n1\n1e400\n").column(named: "x") == .text(["1", "1e400"]))
     }
 
     @Test(arguments: ["0x10", "nan5", "1,5", "1.5.2", "--3", "- 1"])
     func aCellThatIsNotANumberMakesTheColumnText(cell: String) throws {
         let table = try parse("x\n1\n\"\(cell)\"\n")
         #expect(table.column(named: "x") == .text(["1", cell]))
+    }
+
+    @Test func aColumnOfMissingCellsThenTextIsTextWithoutASecondPass() throws {
+        let table = try parse("a,b\nNA,1\n,2\nx,3\n")
+        #expect(table.column(named: "a") == .text([nil, nil, "x"]))
+        #expect(numbers(table.column(named: "b")) == [1, 2, 3])
     }
 
     @Test func quotedLineBreaksBlankLinesAndAByteOrderMark() throws {
