@@ -35,6 +35,8 @@ public struct LogWindow: Sendable {
     /// Reads the window from the log. `frames` decodes inputs and outputs, which only
     /// checks of the data need; operational checks read the outcomes alone.
     public static func read(_ query: PredictionWindowQuery, frames: Bool, from store: PredictionLogStore) async throws -> LogWindow {
+        var query = query
+        query.withFrames = frames
         let builder = Mutex(LogWindow(start: query.since, end: query.until))
         try await store.forEachPrediction(in: query) { prediction in
             builder.withLock { $0.add(prediction, frames: frames) }

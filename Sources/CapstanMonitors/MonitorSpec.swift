@@ -1,5 +1,6 @@
 import CapstanJSON
 import CapstanMonitoring
+import CapstanServing
 
 /// What a monitor watches and how: a kind of check over a window of a deployment's
 /// prediction log, on a schedule, against a reference.
@@ -104,7 +105,7 @@ extension MonitorSpec {
                                 "drift", "expectations", "performance"])
         json = value
         name = try root.string("name")
-        guard Self.isValidName(name) else {
+        guard DeploymentSpec.isValidName(name) else {
             throw SpecError("name must be 1–63 letters, digits, '-', '_' or '.', starting with a letter or digit; got '\(name)'")
         }
         deployment = try root.string("deployment")
@@ -233,15 +234,5 @@ extension MonitorSpec {
             guard case .string(let text) = value, !text.isEmpty else { throw SpecError("\(object.field(key)) must be a list of column names") }
             return text
         }
-    }
-
-    /// Names go into URLs and alert labels: ASCII letters, digits, `-`, `_`, `.`.
-    static func isValidName(_ name: String) -> Bool {
-        func isAlphanumeric(_ byte: UInt8) -> Bool {
-            (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte)
-                || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
-        }
-        guard let first = name.utf8.first, name.utf8.count <= 63, isAlphanumeric(first) else { return false }
-        return name.utf8.allSatisfy { isAlphanumeric($0) || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: ".") }
     }
 }

@@ -130,8 +130,9 @@ extension DeploymentSpec {
         }
     }
 
-    /// Names go into URLs, metric labels and headers: ASCII letters, digits, `-`, `_`, `.`.
-    static func isValidName(_ name: String) -> Bool {
+    /// Names go into URLs, metric labels and headers: ASCII letters, digits, `-`, `_`, `.`,
+    /// starting with a letter or digit, at most 63 characters (deployments, monitors).
+    public static func isValidName(_ name: String) -> Bool {
         func isAlphanumeric(_ byte: UInt8) -> Bool {
             (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte)
                 || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)

@@ -191,7 +191,7 @@ public enum FrameEncoding {
         out.append(UInt8(value))
     }
 
-    struct Reader {
+    struct Reader: VarintReading {
         let bytes: [UInt8]
         var offset = 0
 
@@ -201,21 +201,6 @@ public enum FrameEncoding {
             guard offset < bytes.count else { throw truncated }
             defer { offset += 1 }
             return bytes[offset]
-        }
-
-        /// A varint of at most `limit`, so a damaged value cannot ask for a huge allocation
-        /// or overflow what is computed from it.
-        mutating func varint(atMost limit: Int) throws -> Int {
-            var value: UInt64 = 0
-            for shift in stride(from: 0, to: 64, by: 7) {
-                let b = try byte()
-                value |= UInt64(b & 0x7F) << UInt64(shift)
-                if b < 0x80 {
-                    guard value <= UInt64(limit) else { throw DecodingError(description: "a count (\(value)) is out of range") }
-                    return Int(value)
-                }
-            }
-            throw DecodingError(description: "a count runs past 64 bits")
         }
 
         mutating func take(_ n: Int) throws -> ArraySlice<UInt8> {
@@ -288,5 +273,28 @@ public enum FrameEncoding {
         } catch {
             throw DecodingError(description: "\(error)")
         }
+    }
+}
+
+/// A source of the log's bytes, from which its varints are read the same way whether the
+/// bytes are an array (``FrameEncoding/decode(_:)``) or borrowed (``LoggedColumns``).
+protocol VarintReading {
+    mutating func byte() throws -> UInt8
+}
+
+extension VarintReading {
+    /// A varint of at most `limit`, so a damaged value cannot ask for a huge allocation
+    /// or overflow what is computed from it.
+    mutating func varint(atMost limit: Int) throws -> Int {
+        var value: UInt64 = 0
+        for shift in stride(from: 0, to: 64, by: 7) {
+            let b = try byte()
+            value |= UInt64(b & 0x7F) << UInt64(shift)
+            if b < 0x80 {
+                guard value <= UInt64(limit) else { throw FrameEncoding.DecodingError(description: "a count (\(value)) is out of range") }
+                return Int(value)
+            }
+        }
+        throw FrameEncoding.DecodingError(description: "a count runs past 64 bits")
     }
 }

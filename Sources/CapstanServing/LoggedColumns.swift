@@ -64,9 +64,9 @@ public struct LoggedColumns: Sendable {
             append(try FrameEncoding.decode(bytes))
             return
         }
-        let rows: Int
+        let rows: Int, filled: Int
         do {
-            rows = try bytes.withUnsafeBufferPointer { buffer in try appendEncoded(buffer) }
+            (rows, filled) = try bytes.withUnsafeBufferPointer { buffer in try appendEncoded(buffer) }
         } catch {
             for index in columns.indices { columns[index].truncate(to: rowCount) }
             lastHeaders = []
@@ -74,7 +74,10 @@ public struct LoggedColumns: Sendable {
             throw error
         }
         rowCount += rows
-        for index in columns.indices { columns[index].pad(to: rowCount) }
+        // Usually the frame had every column seen so far; only then is padding skipped.
+        if filled != columns.count {
+            for index in columns.indices { columns[index].pad(to: rowCount) }
+        }
     }
 
     /// Appends the rows of a decoded frame.
@@ -102,7 +105,10 @@ public struct LoggedColumns: Sendable {
         return columns.count - 1
     }
 
-    private mutating func appendEncoded(_ bytes: UnsafeBufferPointer<UInt8>) throws -> Int {
+    /// Appends a frame's values; returns its rows and how many columns it filled (a column
+    /// appears once per frame, as frames come from `FeatureFrame`s with unique names).
+    private mutating func appendEncoded(_ bytes: UnsafeBufferPointer<UInt8>) throws -> (rows: Int, filled: Int) {
+        var filled = 0
         var reader = RawReader(bytes: bytes)
         guard try reader.byte() == FrameEncoding.magic, try reader.byte() == FrameEncoding.version else {
             throw FrameEncoding.DecodingError(description: "not a logged frame (unknown header)")
@@ -131,6 +137,7 @@ public struct LoggedColumns: Sendable {
                 lastHeaders[group] = Array(header)
                 lastIndexes[group] = indexes
             }
+            filled += indexes.count
             for index in indexes {
                 switch type {
                 case 1:
@@ -163,11 +170,11 @@ public struct LoggedColumns: Sendable {
         guard reader.offset == bytes.count else {
             throw FrameEncoding.DecodingError(description: "\(bytes.count - reader.offset) bytes after the last column")
         }
-        return rows
+        return (rows, filled)
     }
 
     /// A bounds-checked reader over borrowed bytes.
-    struct RawReader {
+    struct RawReader: VarintReading {
         let bytes: UnsafeBufferPointer<UInt8>
         var offset = 0
 
@@ -175,19 +182,6 @@ public struct LoggedColumns: Sendable {
             guard offset < bytes.count else { throw truncated }
             defer { offset += 1 }
             return bytes[offset]
-        }
-
-        mutating func varint(atMost limit: Int) throws -> Int {
-            var value: UInt64 = 0
-            for shift in stride(from: 0, to: 64, by: 7) {
-                let b = try byte()
-                value |= UInt64(b & 0x7F) << UInt64(shift)
-                if b < 0x80 {
-                    guard value <= UInt64(limit) else { throw FrameEncoding.DecodingError(description: "a count (\(value)) is out of range") }
-                    return Int(value)
-                }
-            }
-            throw FrameEncoding.DecodingError(description: "a count runs past 64 bits")
         }
 
         mutating func take(_ n: Int) throws -> UnsafeRawBufferPointer {

@@ -183,4 +183,11 @@ import Testing
             ])]))]))
         }
     }
+
+    @Test func matchersLimitWhichSamplesARuleSees() throws {
+        var selective = rule()
+        selective.matchers = [AlertMatcher(label: "monitor", op: .equal, value: "m2")]
+        let steps = try run(selective, [[sample(0.9, monitor: "m1"), sample(0.9, monitor: "m2")]])
+        #expect(steps[0].state.alerts.map { $0.labels["monitor"] } == ["m2"])
+    }
 }

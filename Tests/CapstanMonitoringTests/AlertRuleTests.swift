@@ -152,4 +152,17 @@ import Testing
         #expect(AlertLabels.describe(["monitor": "m1", "alertname": "drift"]) == #"{alertname="drift", monitor="m1"}"#)
         #expect(AlertLabels.describe(["a": "say \"hi\"\n\\"]) == #"{a="say \"hi\"\n\\"}"#)
     }
+
+    @Test func aConditionCanSelectSamplesByLabel() throws {
+        let rule = try parse(#"{"name": "churn_drift", "condition": "drift_share{deployment=\"churn\", monitor != \"a \\\"quoted\\\" name\"} >= 0.5"}"#)
+        #expect(rule.metric == "drift_share" && rule.comparison == .greaterOrEqual && rule.threshold == 0.5)
+        #expect(rule.matchers == [AlertMatcher(label: "deployment", op: .equal, value: "churn"),
+                                  AlertMatcher(label: "monitor", op: .notEqual, value: #"a "quoted" name"#)])
+        #expect(rule.matchers[0].matches(["deployment": "churn"]) && !rule.matchers[0].matches(["deployment": "fraud"]))
+        // A label the sample lacks counts as empty, as in Prometheus.
+        #expect(rule.matchers[1].matches([:]) && !AlertMatcher(label: "x", op: .equal, value: "y").matches([:]))
+        #expect(error(#"{"name": "r", "condition": "drift_share{deployment=churn} > 1"}"#)?.contains("label matchers read") == true)
+        #expect(error(#"{"name": "r", "condition": "drift_share{deployment=\"churn\" > 1"}"#)?.contains("without its '}'") == true)
+        #expect(error(#"{"name": "r", "condition": "drift_share{9x=\"a\"} > 1"}"#)?.contains("not a label name") == true)
+    }
 }

@@ -76,7 +76,7 @@ import Testing
     }
 
     @Test(arguments: TestEngine.available)
-    func aWindowStreamsItsPredictionsOldestFirst(engine: TestEngine) async throws {
+    func aWindowStreamsItsPredictions(engine: TestEngine) async throws {
         try await engine.with { db in
             let log = PredictionLogStore(database: db)
             let churn = unique("churn")
@@ -98,8 +98,11 @@ import Testing
             #expect(window.map(\.time) == [10, 20, 30])
             #expect(window.map(\.feedbackLabel) == [nil, "0", nil])
             #expect(window[0].inputs == [1, 2, 3] && window[0].outputs == [4])
-            // The newest two, still oldest first; failures count for operational checks.
-            #expect(try await read(PredictionWindowQuery(deployment: churn, since: 0, until: 100, latest: 2)).map(\.time) == [20, 30])
+            // The newest two, newest first (no sort of a million rows); failures count for
+            // operational checks; without frames, inputs come back empty.
+            #expect(try await read(PredictionWindowQuery(deployment: churn, since: 0, until: 100, latest: 2)).map(\.time) == [30, 20])
+            let bare = try await read(PredictionWindowQuery(deployment: churn, since: 0, until: 100, withFrames: false))
+            #expect(bare.map(\.time) == [10, 20, 30] && bare.allSatisfy { $0.inputs.isEmpty && $0.outputs == nil })
             #expect(try await read(PredictionWindowQuery(deployment: churn, since: 0, until: 100, successfulOnly: false)).map(\.time) == [10, 20, 30, 35])
             #expect(try await read(PredictionWindowQuery(deployment: churn, variant: "next", since: 0, until: 1000)).map(\.time) == [25])
         }

@@ -7,7 +7,7 @@ back with ``read_csv``, so pandas sees exactly the values capstan reads.
 
 * ``capstan profile`` must derive every bound from pandas' own numbers by the rules in
   ``DataProfiler.swift`` (written out here): row count and ``nunique`` within ±10 %, the
-  Wald upper bound on ``isna().mean()``, ``min``/``max`` widened by 10 % of their span,
+  Wald upper bound on ``isna().mean()``, ``min``/``max`` widened by 10 % of their span (rounded outwards),
   ``unique()`` as the allowed set, ``str.len()`` extremes, ``duplicated().mean()``.
 * ``capstan validate --format json`` must report, for every expectation, the observed value,
   the unexpected count and the verdict pandas gives: ``isna``, ``between``, ``isin``,
@@ -135,8 +135,14 @@ def expected_profile(frame: pd.DataFrame) -> dict:
             low, high = float(finite.min()), float(finite.max())
             margin = (high - low) * TOLERANCE
             lower, upper = low - margin, high + margin
+            # Rounded outwards to three significant digits of the span, whole for ints.
+            step = 10.0 ** (math.floor(math.log10(high - low)) - 2) if high > low else 1.0
             if kind == "int":
-                lower, upper = math.floor(lower), math.ceil(upper)
+                step = max(step, 1.0)
+            lower, upper = math.floor(lower / step) * step, math.ceil(upper / step) * step
+            if step < 1:
+                digits = 10.0 ** round(-math.log10(step))
+                lower, upper = round(lower * digits) / digits, round(upper * digits) / digits
             if low >= 0:
                 lower = max(lower, 0)
             entry["range"] = [json_number(lower) if values.min() != -np.inf else None,

@@ -93,7 +93,10 @@ def deployment(server, tmp_path_factory):
     y = (x[:, 0] + x[:, 1] > 0).astype(np.int64)
     model = convert_sklearn(LogisticRegression().fit(x, y), initial_types=[("float_input", FloatTensorType([None, FEATURES]))],
                             options={"zipmap": False})  # fmt: skip
+    # Module-scoped: it runs before the per-test fixture that points mlflow at the server,
+    # and once per backend's server, so both URIs are set here.
     mlflow.set_tracking_uri(server.url)
+    mlflow.set_registry_uri(server.url)
     client = MlflowClient(server.url)
     name = unique("monitored")
     with mlflow.start_run(experiment_id=client.create_experiment(unique("monitoring"))):
@@ -153,7 +156,8 @@ def test_drift_fires_a_webhook_alert_and_resolves_when_traffic_is_normal_again(s
     }, timeout=TIMEOUT)  # fmt: skip
     assert resp.status_code == 200, resp.text
     resp = requests.post(f"{server.url}{API}/alerts/rules", json={
-        "name": rule, "condition": "drift_share >= 0.5", "for": "0s",
+        # The matcher keeps other tests' monitors on this server out of the rule.
+        "name": rule, "condition": f'drift_share{{monitor="{monitor}"}} >= 0.5', "for": "0s",
         "labels": {"severity": "warning", "team": "ml"},
         "annotations": {"summary": "{{ $labels.deployment }}: {{ $value | humanizePercentage }} of features drifted",
                         "runbook_url": "https://runbooks.example/drift"},

@@ -36,7 +36,7 @@ public enum AlertEvaluator {
     public static func evaluate(_ rule: AlertRule, samples: [AlertSample], state: AlertRuleState, at now: Int64) throws(AlertingError) -> Evaluation {
         // The alerts the condition produces now, by fingerprint.
         var current: [String: AlertInstance] = [:]
-        for sample in samples where rule.comparison.holds(sample.value, rule.threshold) {
+        for sample in samples where rule.matchers.allSatisfy({ $0.matches(sample.labels) }) && rule.comparison.holds(sample.value, rule.threshold) {
             var sampleLabels = sample.labels
             sampleLabels["__name__"] = nil
             var labels = sampleLabels

@@ -17,6 +17,9 @@ public struct AlertRule: Sendable, Equatable {
     /// The rule's name, the `alertname` label of its alerts.
     public var name: String
     public var metric: String
+    /// Which of the metric's samples the rule looks at (empty: all of them, on every monitor
+    /// that produces the metric).
+    public var matchers: [AlertMatcher]
     public var comparison: AlertComparison
     public var threshold: Double
     /// How long the condition must hold before a pending alert fires (0: at once).
@@ -34,11 +37,12 @@ public struct AlertRule: Sendable, Equatable {
     /// The severities the conventions know; a constant `severity` label must be one of them.
     public static let severities = ["critical", "warning", "info"]
 
-    public init(name: String, metric: String, comparison: AlertComparison, threshold: Double,
+    public init(name: String, metric: String, matchers: [AlertMatcher] = [], comparison: AlertComparison, threshold: Double,
                 forMilliseconds: Int64 = 0, keepFiringForMilliseconds: Int64 = 0,
                 labels: [String: AlertTemplate] = [:], annotations: [String: AlertTemplate] = [:], route: AlertRoute? = nil) {
         self.name = name
         self.metric = metric
+        self.matchers = matchers
         self.comparison = comparison
         self.threshold = threshold
         self.forMilliseconds = forMilliseconds
@@ -61,7 +65,7 @@ public struct AlertRule: Sendable, Equatable {
         guard Self.isValidMetricName(name) else {
             throw SpecError("name must be letters, digits, _ or : and not start with a digit (it becomes the alertname label)")
         }
-        let condition: (metric: String, comparison: AlertComparison, threshold: Double)
+        let condition: (metric: String, matchers: [AlertMatcher], comparison: AlertComparison, threshold: Double)
         let split = ["metric", "operator", "threshold"].filter(spec.has)
         if spec.has("condition") {
             guard split.isEmpty else {
@@ -78,7 +82,7 @@ public struct AlertRule: Sendable, Equatable {
             guard let comparison = AlertComparison(rawValue: symbol) else {
                 throw SpecError("operator must be one of \(AlertComparison.allCases.map(\.rawValue).joined(separator: " ")), got '\(symbol)'")
             }
-            condition = (metric, comparison, try spec.number("threshold"))
+            condition = (metric, [], comparison, try spec.number("threshold"))
         }
         var labels: [String: AlertTemplate] = [:]
         for (label, text) in try spec.stringMap("labels") {
@@ -102,16 +106,24 @@ public struct AlertRule: Sendable, Equatable {
             annotations[annotation] = try AlertTemplate(text, field: field)
         }
         let route = spec.has("notify") ? try AlertRoute(spec: spec.object("notify"), ruleName: name) : AlertRoute(receiver: name)
-        self.init(name: name, metric: condition.metric, comparison: condition.comparison, threshold: condition.threshold,
+        self.init(name: name, metric: condition.metric, matchers: condition.matchers, comparison: condition.comparison, threshold: condition.threshold,
                   forMilliseconds: try spec.milliseconds("for", default: 0, allowZero: true),
                   keepFiringForMilliseconds: try spec.milliseconds("keep_firing_for", default: 0, allowZero: true),
                   labels: labels, annotations: annotations, route: route)
     }
 
     /// Parses `metric OP number`, e.g. `drift_share > 0.5` or `error_rate>=1e-3`.
-    static func condition(_ text: String, field: String) throws(SpecError) -> (String, AlertComparison, Double) {
-        let usage = "\(field) must read 'metric OP number' with OP one of > >= < <= == != (e.g. drift_share > 0.5)"
-        let characters = Array(text)
+    /// Reads `metric OP number`, the metric optionally with label matchers:
+    /// `drift_share{monitor="churn-drift"} >= 0.5`.
+    static func condition(_ text: String, field: String) throws(SpecError) -> (String, [AlertMatcher], AlertComparison, Double) {
+        let usage = "\(field) must read 'metric OP number' with OP one of > >= < <= == != (e.g. drift_share > 0.5, or drift_share{monitor=\"m\"} > 0.5)"
+        var selector = Substring(text), matchers: [AlertMatcher] = []
+        if let open = text.firstIndex(of: "{") {
+            guard let close = text.lastIndex(of: "}"), close > open else { throw SpecError("\(field): a '{' without its '}'") }
+            matchers = try AlertMatcher.parse(text[text.index(after: open)..<close], field: field)
+            selector = text[..<open] + text[text.index(after: close)...]
+        }
+        let characters = Array(selector)
         guard let start = characters.firstIndex(where: { "<>=!".contains($0) }) else { throw SpecError(usage) }
         let metric = String(characters[..<start]).trimmed()
         var end = start + 1
@@ -124,7 +136,7 @@ public struct AlertRule: Sendable, Equatable {
         guard let threshold = Double(number), threshold.isFinite else {
             throw SpecError("\(field): the threshold '\(number)' is not a finite number")
         }
-        return (metric, comparison, threshold)
+        return (metric, matchers, comparison, threshold)
     }
 
     /// `[a-zA-Z_:][a-zA-Z0-9_:]*`, Prometheus' metric-name rule, also used for rule names.

@@ -16,7 +16,8 @@ import Foundation
 ///   the null share may grow to the upper end of a 95 % Wald interval around the observed
 ///   share, `p + 1.96·√(p(1−p)/n)`, rounded up to two decimals;
 /// - range: the observed minimum and maximum of the finite values, widened on each side by
-///   the tolerance times their span (whole numbers for `int`), but never below 0 when the
+///   the tolerance times their span and rounded outwards to three significant digits of the
+///   span (whole numbers for `int`), but never below 0 when the
 ///   minimum is not negative (NonNegativeNumbersRule); an infinite value leaves its side
 ///   open;
 /// - allowed set (CategoricalRangeRule): when the column has at most `maxCategories`
@@ -92,9 +93,17 @@ public struct DataProfiler: Sendable {
         guard low <= high else { return Bounds() }
         let margin = (high - low) * tolerance
         var lower = low - margin, upper = high + margin
-        if whole {
-            lower = lower.rounded(.down)
-            upper = upper.rounded(.up)
+        // Rounded outwards to a step a person would write (three significant digits of the
+        // span: 10600, not 10678.520999999999), never finer than a whole number for `int`.
+        var step = high > low ? pow(10, (log10(high - low)).rounded(.down) - 2) : 1
+        if whole { step = Swift.max(step, 1) }
+        lower = (lower / step).rounded(.down) * step
+        upper = (upper / step).rounded(.up) * step
+        // Undo the binary representation error of step multiples (0.1 * 3 = 0.30000000000000004).
+        if step < 1 {
+            let digits = pow(10, -log10(step).rounded())
+            lower = (lower * digits).rounded() / digits
+            upper = (upper * digits).rounded() / digits
         }
         if low >= 0 { lower = Swift.max(lower, 0) }
         return Bounds(min: minimum.isFinite ? lower : nil, max: maximum.isFinite ? upper : nil)

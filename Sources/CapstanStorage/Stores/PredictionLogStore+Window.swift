@@ -14,9 +14,12 @@ public struct PredictionWindowQuery: Sendable, Equatable {
     public var successfulOnly: Bool
     /// Join each prediction's feedback (performance monitors).
     public var withFeedback: Bool
+    /// Read the logged inputs and outputs (checks of the data); without them a window of a
+    /// million predictions reads a fraction of the bytes.
+    public var withFrames: Bool
 
     public init(deployment: String, variant: String? = nil, since: Int64, until: Int64, latest: Int? = nil,
-                successfulOnly: Bool = true, withFeedback: Bool = false) {
+                successfulOnly: Bool = true, withFeedback: Bool = false, withFrames: Bool = true) {
         self.deployment = deployment
         self.variant = variant
         self.since = since
@@ -24,6 +27,7 @@ public struct PredictionWindowQuery: Sendable, Equatable {
         self.latest = latest
         self.successfulOnly = successfulOnly
         self.withFeedback = withFeedback
+        self.withFrames = withFrames
     }
 }
 
@@ -58,18 +62,26 @@ public struct LoggedPrediction: Sendable {
 }
 
 extension PredictionLogStore {
-    /// Streams the window's predictions to `body`, oldest first, without holding them all:
-    /// a window can be millions of rows. Requests whose inputs did not fit the model are left
-    /// out: they were never served.
+    /// Streams the window's predictions to `body`, without holding them all: a window can be
+    /// millions of rows. Oldest first for a time range; newest first for the latest N (an
+    /// outer sort of a million rows would cost more than the whole read, and every check is
+    /// indifferent to order). Requests whose inputs did not fit the model are left out: they
+    /// were never served.
     public func forEachPrediction(in window: PredictionWindowQuery, _ body: @escaping @Sendable (LoggedPrediction) -> Void) async throws {
         try await database.read { db in
-            try await db.execute(sql: Self.windowQuery(window)) { row in
-                do {
-                    body(try Self.loggedPrediction(from: row, withFeedback: window.withFeedback))
-                } catch {
-                    // A row that does not decode is a corrupted log row; skipping it keeps the
-                    // rest of the window usable (every column read here is NOT NULL or optional).
+            let query = Self.windowQuery(window)
+            if let sqlite = db as? SQLiteSQLDatabase {
+                // The hot path on SQLite: columns by position, not by name per row.
+                let (sql, binds) = sqlite.serialize(query)
+                try sqlite.connection.execute(sql, try binds.map(SQLiteValue.init(bind:))) { row in
+                    if let prediction = Self.loggedPrediction(row.values) { body(prediction) }
                 }
+                return
+            }
+            try await db.execute(sql: query) { row in
+                // A row that does not decode is a damaged log row; skipping it keeps the rest of
+                // the window usable (every column read here is NOT NULL or optional).
+                if let prediction = try? Self.loggedPrediction(from: row, withFeedback: window.withFeedback) { body(prediction) }
             }
         }
     }
@@ -79,23 +91,55 @@ extension PredictionLogStore {
         let status: SQLQueryString = w.successfulOnly
             ? "AND p.status = \(bind: PredictionRecord.Status.ok.rawValue)"
             : "AND p.status <> \(bind: PredictionRecord.Status.invalidInput.rawValue)"
-        let feedbackColumns: SQLQueryString = w.withFeedback ? ", f.label AS feedback_label, f.reward" : ""
+        let frames: SQLQueryString = w.withFrames ? "p.inputs, p.outputs" : "NULL AS inputs, NULL AS outputs"
+        let feedback: SQLQueryString = w.withFeedback ? "f.label AS feedback_label, f.reward" : "NULL AS feedback_label, NULL AS reward"
         let feedbackJoin: SQLQueryString = w.withFeedback
             ? "LEFT JOIN prediction_feedback f ON f.deployment = p.deployment AND f.request_id = p.request_id" : ""
         let select: SQLQueryString = """
-            SELECT p.variant, p.model_version, p.status, p.row_count, p.inputs, p.outputs, p.predicted_label, p.latency_ms, p.time\(feedbackColumns)
+            SELECT p.variant, p.model_version, p.status, p.row_count, \(frames), p.predicted_label, p.latency_ms, p.time, \(feedback)
             FROM predictions p \(feedbackJoin)
             WHERE p.deployment = \(bind: w.deployment) AND p.time >= \(bind: w.since) AND p.time < \(bind: w.until) \(variant) \(status)
             """
         guard let latest = w.latest else { return "\(select) ORDER BY p.time" }
-        return "SELECT * FROM (\(select) ORDER BY p.time DESC LIMIT \(unsafeRaw: String(max(0, latest)))) AS newest ORDER BY time"
+        return "\(select) ORDER BY p.time DESC LIMIT \(unsafeRaw: String(max(0, latest)))"
+    }
+
+    /// A row of ``windowQuery(_:)`` by position; nil for a damaged row.
+    static func loggedPrediction(_ values: [SQLiteValue]) -> LoggedPrediction? {
+        guard values.count == 11, case .text(let variant) = values[0], case .integer(let modelVersion) = values[1],
+              case .text(let status) = values[2], case .integer(let rowCount) = values[3], case .integer(let time) = values[8] else {
+            return nil
+        }
+        func bytes(_ value: SQLiteValue) -> [UInt8]? {
+            switch value {
+            case .blob(let bytes): bytes
+            case .text(let text): Array(text.utf8)  // rows logged as JSON text before 0007
+            default: nil
+            }
+        }
+        func text(_ value: SQLiteValue) -> String? { if case .text(let text) = value { text } else { nil } }
+        let latency: Double
+        switch values[7] {
+        case .real(let value): latency = value
+        case .integer(let value): latency = Double(value)
+        default: return nil
+        }
+        let reward: Double? = switch values[10] {
+        case .real(let value): value
+        case .integer(let value): Double(value)
+        default: nil
+        }
+        return LoggedPrediction(variant: variant, modelVersion: modelVersion, status: PredictionRecord.Status(rawValue: status) ?? .error,
+                                rowCount: rowCount, inputs: bytes(values[4]) ?? [], outputs: bytes(values[5]),
+                                predictedLabel: text(values[6]), latencyMilliseconds: latency, time: time,
+                                feedbackLabel: text(values[9]), reward: reward)
     }
 
     static func loggedPrediction(from row: any SQLRow, withFeedback: Bool) throws -> LoggedPrediction {
         LoggedPrediction(
             variant: try row.string("variant"), modelVersion: try row.int64("model_version"),
             status: PredictionRecord.Status(rawValue: try row.string("status")) ?? .error, rowCount: try row.int64("row_count"),
-            inputs: try row.bytes("inputs"), outputs: try row.optionalBytes("outputs"),
+            inputs: try row.optionalBytes("inputs") ?? [], outputs: try row.optionalBytes("outputs"),
             predictedLabel: try row.optionalString("predicted_label"), latencyMilliseconds: try row.double("latency_ms"),
             time: try row.int64("time"),
             feedbackLabel: withFeedback ? try row.optionalString("feedback_label") : nil,
