@@ -159,6 +159,44 @@ struct DashboardRoutesTests {
         }
     }
 
+    @Test func dataQualityAndPerformanceMonitorPagesDrawTheirKinds() async throws {
+        try await withServer { client in
+            try await prepare(client)
+            // The logged rows have negative features: a range of [0, 1] fails on input_0.
+            let quality = try await client.send(.post, "/api/capstan/v1/monitors", body: #"""
+                {"name": "forest-quality", "deployment": "forest", "kind": "data_quality", "window": "1h", "min_rows": 1,
+                 "expectations": {"columns": {"input_0": {"range": [0, 1]}, "input_1": {"nullable": false}}}}
+                """#)
+            #expect(quality.status == .ok, "\(quality.text)")
+            #expect(try await client.send(.post, "/api/capstan/v1/monitors/forest-quality/run").json["status"] == .string("ok"))
+            let (_, qualityPage) = try await page(client, "/ui/monitors/forest-quality")
+            #expect(charts(qualityPage)["Failed expectations"] != nil)
+            let qualityText = qualityPage.rootElement()?.stringValue ?? ""
+            #expect(qualityText.contains("input_0range") && !qualityText.contains("input_1nullable"), "only the failure is listed")
+
+            // Feedback for every request: the label the model gave, so accuracy is 1.
+            let logged = try await client.raw(.get, "/api/capstan/v1/deployments/forest/predictions?limit=1000")
+            guard case .array(let items)? = logged.json["predictions"] else { throw TestFailure(logged.text) }
+            let feedback = items.filter { $0["shadow"] == .bool(false) }.compactMap { item -> String? in
+                guard case .string(let id)? = item["request_id"], case .string(let label)? = item["predicted_label"] else { return nil }
+                return #"{"request_id": "\#(id)", "label": "\#(label)"}"#
+            }
+            let sent = try await client.send(.post, "/api/capstan/v1/deployments/forest/feedback",
+                                             body: #"{"feedback": [\#(feedback.joined(separator: ","))]}"#)
+            #expect(sent.status == .ok, "\(sent.text)")
+            let performance = try await client.send(.post, "/api/capstan/v1/monitors", body: #"""
+                {"name": "forest-accuracy", "deployment": "forest", "kind": "performance", "window": "1h", "min_rows": 5}
+                """#)
+            #expect(performance.status == .ok, "\(performance.text)")
+            let evaluated = try await client.send(.post, "/api/capstan/v1/monitors/forest-accuracy/run")
+            #expect(evaluated.json["status"] == .string("ok"), "\(evaluated.text)")
+            let (_, performancePage) = try await page(client, "/ui/monitors/forest-accuracy")
+            let performanceCharts = charts(performancePage)
+            #expect(performanceCharts["accuracy"] != nil && performanceCharts["Labelled predictions"] != nil, "\(performanceCharts.keys.sorted())")
+            #expect(!elements(try #require(performanceCharts["accuracy"]), "circle", class: "point").isEmpty)
+        }
+    }
+
     @Test func theAlertsPageShowsActiveAlertsAndHistory() async throws {
         try await withServer { client in
             try await prepare(client)
