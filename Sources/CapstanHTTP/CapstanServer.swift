@@ -36,7 +36,8 @@ public struct ServerServices: Sendable {
 }
 
 /// Builds Capstan's router: the MLflow REST API, the artifact proxy, deployments and their
-/// inference protocols (Open Inference Protocol v2, MLflow scoring), and operational routes.
+/// inference protocols (Open Inference Protocol v2, MLflow scoring), the dashboard at `/ui`,
+/// and operational routes.
 public enum CapstanServer {
     /// The version of Capstan itself.
     public static let version = "0.1.0"
@@ -63,6 +64,7 @@ public enum CapstanServer {
         ReportRoutes<Context>(deployments: services.deployments, logger: logger).register(on: router)
         MonitorRoutes<Context>(monitors: services.monitors, logger: logger).register(on: router)
         AlertRoutes<Context>(alerts: services.monitors.alerts, logger: logger).register(on: router)
+        DashboardRoutes<Context>(deployments: services.deployments, monitors: services.monitors, logger: logger).register(on: router)
         OpenInferenceRoutes<Context>(deployments: services.deployments, gateway: services.gateway, metrics: services.metrics, logger: logger).register(on: router)
         ScoringRoutes<Context>(deployments: services.deployments, gateway: services.gateway, metrics: services.metrics, logger: logger).register(on: router)
         let deployments = services.deployments, metrics = services.metrics

@@ -27,7 +27,8 @@ enum DriftCheck {
         options.categoricalMethod = spec.drift.categoricalMethod
         options.threshold = spec.drift.threshold
         options.driftShare = spec.drift.driftShare
-        let drift = try DatasetDrift.compare(reference: reference.selecting(names), current: current.selecting(names), options: options)
+        let selectedReference = reference.selecting(names), selectedCurrent = current.selecting(names)
+        let drift = try DatasetDrift.compare(reference: selectedReference, current: selectedCurrent, options: options)
         var metrics = [
             MonitorOutcome.Metric("drift_share", drift.share),
             MonitorOutcome.Metric("drifted_columns", Double(drift.driftedColumns)),
@@ -40,7 +41,23 @@ enum DriftCheck {
             }
             metrics.append(.init("column_drifted", series: column.column, column.drifted ? 1 : 0))
         }
-        return MonitorOutcome(status: .ok, requests: requests, metrics: metrics, details: drift.json())
+        return MonitorOutcome(status: .ok, requests: requests, metrics: metrics,
+                              details: details(drift, reference: selectedReference, current: selectedCurrent))
+    }
+
+    /// `capstan drift`'s report with one more top-level key, `histograms`: per tested
+    /// column, the reference and current shares over the same bins (``DriftHistogram``).
+    /// The report's own keys stay as `capstan drift --format json` prints them.
+    static func details(_ drift: DatasetDrift, reference: DataTable, current: DataTable) -> JSONValue {
+        var histograms: [(String, JSONValue)] = []
+        for column in drift.columns where column.notTestable == nil {
+            guard let kind = column.kind, let ref = reference.column(named: column.column), let cur = current.column(named: column.column),
+                  let histogram = DriftHistogram.make(kind: kind, reference: ref, current: cur) else { continue }
+            histograms.append((column.column, histogram.json))
+        }
+        guard case .object(var members) = drift.json() else { return drift.json() }
+        members.append(("histograms", .object(histograms)))
+        return .object(members)
     }
 }
 
