@@ -42,7 +42,7 @@ import Testing
         // twice, so some cells are an ulp off the correctly rounded value; the expectations
         // are pandas 2.3.3's `read_csv` values for a float column.
         let cells: [(String, Double)] = [
-            ("0.1", 0.1), ("-0.0", -0.0), ("+3", 3), (" 42 ", 42), ("\t7\t", 7), ("1e-320", 1e-320),
+            ("0.1", 0.1), ("-0.0", -0.0), ("+3", 3), (" 42 ", 42), ("\t7\t", 7), ("1e-320", Double(bitPattern: 2024)),  // 1e-320, a subnormal
             ("123456789012345678901234", 1.2345678901234569e+23), ("1.7976931348623157e308", 1.7976931348623157e+308),
             ("-Infinity", -.infinity), ("0.30000000000000004", 0.3), ("0.10490011715303971", 0.1049001171530397),
             ("00000000000000000001.5", 0), ("99999999999999999", 1.0000000000000002e+17), ("1e-400", 0), ("1.5", 1.5),
@@ -57,7 +57,7 @@ import Testing
         // As int64, pandas keeps every digit; as floats, only 17 digits.
         let table = try parse("n,x\n99999999999999999,99999999999999999\n1,1.5\n")
         #expect(table.integral == [true, false])
-        #expect(numbers(table.column(named: "n")) == [99999999999999999, 1])
+        #expect(numbers(table.column(named: "n")) == [1e17, 1])
         #expect(numbers(table.column(named: "x")) == [1.0000000000000002e+17, 1.5])
     }
 

@@ -50,7 +50,7 @@ import Testing
     }
 
     @Test func aBucketMustBePositive() async throws {
-        try await TestEngine.sqlite.with { db in
+        _ = try await TestEngine.sqlite.with { db in
             await #expect(throws: StoreError.self) {
                 try await PredictionLogStore(database: db).traffic(deployment: "d", since: 0, until: 1, bucketMilliseconds: 0)
             }

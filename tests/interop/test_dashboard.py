@@ -161,7 +161,7 @@ def dashboard(server, tmp_path_factory):
             resp = requests.post(f"{server.url}{API}/monitors", json=body, timeout=TIMEOUT)
             assert resp.status_code == 200, resp.text
         resp = requests.post(f"{server.url}{API}/alerts/rules", json={
-            "name": rule, "condition": "drift_share >= 0.5", "for": "0s", "labels": {"severity": "warning"},
+            "name": rule, "condition": f'drift_share{{deployment="{name}"}} >= 0.5', "for": "0s", "labels": {"severity": "warning"},
             "annotations": {"summary": "{{ $labels.deployment }}: {{ $value | humanizePercentage }} of features drifted"},
             "notify": {"channels": ["log"]},
         }, timeout=TIMEOUT)  # fmt: skip
@@ -253,7 +253,7 @@ def test_operational_monitor_page_draws_its_series(server, dashboard, screenshot
 def test_alerts_page_shows_the_firing_alert_and_its_history(server, dashboard, screenshots):
     dom = open_page(server, "/ui/alerts", screenshots, "alerts")
     text = dom.page_text
-    assert dashboard["rule"] in text and "drift_share >= 0.5" in text and "severity=warning" in text, text
+    assert dashboard["rule"] in text and ">= 0.5" in text and "severity=warning" in text, text
     assert f"/ui/deployments/{dashboard['name']}" in dom.links and f"/ui/monitors/{dashboard['drift']}" in dom.links
 
 
