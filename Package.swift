@@ -35,10 +35,11 @@ let package = Package(
         // A float matrix kernel for AVX2/FMA CPUs, chosen at run time by CapstanInference.
         .target(name: "CMatrixKernels"),
         // models: the inference runtime (ONNX, XGBoost, LightGBM) and feature frames.
-        // Foundation only (and the kernel above), so an app can embed it without the server.
+        // Foundation, the kernel above and CapstanStats (pure Swift) only, so an app can embed
+        // it without the server.
         .target(
             name: "CapstanInference",
-            dependencies: ["CMatrixKernels"],
+            dependencies: ["CMatrixKernels", "CapstanStats"],
             swiftSettings: swiftSettings
         ),
         // A JSON value, parser and writer with exact integers, shared by the HTTP edge and
@@ -130,7 +131,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CapstanInferenceTests",
-            dependencies: ["CapstanInference"],
+            dependencies: ["CapstanInference", "CapstanStats"],
             exclude: ["Fixtures"],
             swiftSettings: swiftSettings
         ),
@@ -141,7 +142,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CapstanMonitoringTests",
-            dependencies: ["CapstanMonitoring"],
+            dependencies: ["CapstanMonitoring", "CapstanStats"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -209,20 +209,4 @@ public enum MaximumMeanDiscrepancy {
             return xx / referencePairs + yy / currentPairs - 2 * xy / (Double(n) * Double(m))
         }
     }
-
-    /// Steele, Lea and Flood's SplitMix64: small, fast and seedable, so a test's relabelings
-    /// are reproducible. (CapstanInference has its own copy; CapstanStats does not depend on it.)
-    struct SplitMix64: RandomNumberGenerator {
-        var state: UInt64
-
-        init(seed: UInt64) { state = seed }
-
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
 }

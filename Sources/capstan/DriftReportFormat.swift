@@ -8,12 +8,20 @@ struct DriftReportFormat {
     let drift: DatasetDrift
     /// Columns named by --target / --prediction.
     let roles: [String: String]
+    /// The domain classifier's result, when --multivariate asked for it.
+    var multivariate: DomainClassifier? = nil
     let reference: String
     let current: String
 
     /// `{"dataset": {...}, "columns": {NAME: {...}}}`; `p_value` is null for distances and
-    /// untestable columns carry `not_testable` with the reason.
-    func json() -> JSONValue { drift.json(roles: roles) }
+    /// untestable columns carry `not_testable` with the reason. With --multivariate, a third
+    /// member `"multivariate"` (see ``DomainClassifier/json()``).
+    func json() -> JSONValue {
+        let report = drift.json(roles: roles)
+        guard let multivariate, case .object(var members) = report else { return report }
+        members.append(("multivariate", multivariate.json()))
+        return .object(members)
+    }
 
     func text() -> String {
         let rows = drift.columns.map { column -> [String] in
@@ -24,7 +32,30 @@ struct DriftReportFormat {
         var out = "Drift of \(current) against \(reference)\n\n"
         out += TextTable.render(headers: ["column", "type", "method", "statistic", "p-value", "threshold", "drift"], rows: rows)
         out += "\n\(summary)\n"
+        if let multivariate {
+            out += "\n\(Self.multivariateSummary(multivariate))\n"
+            if !multivariate.topFeatures.isEmpty {
+                out += "\nColumns the classifier leaned on most (share of its split gain):\n"
+                out += TextTable.render(headers: ["column", "importance"],
+                                        rows: multivariate.topFeatures.map { [$0.column, Self.number($0.importance)] }) + "\n"
+            }
+            if !multivariate.leftOut.isEmpty { out += "\n" }
+            for column in multivariate.leftOut {
+                out += "Not used by the classifier: \(column.column) (\(column.reason))\n"
+            }
+        }
         return out
+    }
+
+    /// One sentence: the AUC, what it rests on and NannyML's verdict.
+    static func multivariateSummary(_ result: DomainClassifier) -> String {
+        guard let auc = result.rocAUC else {
+            return "Multivariate drift (domain classifier): not computed — \(result.unavailable ?? "no result")."
+        }
+        let band = "\(DomainClassifier.lowerThreshold)–\(DomainClassifier.upperThreshold)"
+        return "Multivariate drift (domain classifier): ROC AUC \(number(auc)) over \(result.referenceRows) reference and "
+            + "\(result.currentRows) current rows, \(result.folds)-fold cross-validated; "
+            + (result.alert ? "ALERT — outside NannyML's \(band) band." : "within NannyML's \(band) band (0.5: the samples cannot be told apart).")
     }
 
     func html() -> String {
@@ -49,9 +80,31 @@ struct DriftReportFormat {
             <p>\(escape(summary))</p>
             <table><thead><tr><th>column</th><th>type</th><th>method</th><th>statistic</th><th>p-value</th><th>threshold</th><th>drift</th></tr></thead>
             <tbody>
-            \(rows)</tbody></table></body></html>
+            \(rows)</tbody></table>
+            \(multivariateHTML(escape))</body></html>
 
             """
+    }
+
+    /// The domain classifier's section: its verdict, the columns it leaned on, those left out.
+    private func multivariateHTML(_ escape: (String) -> String) -> String {
+        guard let multivariate else { return "" }
+        var section = "<h2>Multivariate drift</h2>\n<p>\(escape(Self.multivariateSummary(multivariate)))</p>\n"
+        if !multivariate.topFeatures.isEmpty {
+            section += "<table><thead><tr><th>column</th><th>importance (share of split gain)</th></tr></thead>\n<tbody>\n"
+            for feature in multivariate.topFeatures {
+                section += "<tr><td>\(escape(feature.column))</td><td>\(Self.number(feature.importance))</td></tr>\n"
+            }
+            section += "</tbody></table>\n"
+        }
+        if !multivariate.leftOut.isEmpty {
+            section += "<p>Not used by the classifier:</p>\n<ul>\n"
+            for column in multivariate.leftOut {
+                section += "<li>\(escape(column.column)): \(escape(column.reason))</li>\n"
+            }
+            section += "</ul>\n"
+        }
+        return section
     }
 
     var summary: String {

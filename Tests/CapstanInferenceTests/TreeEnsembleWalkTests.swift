@@ -1,3 +1,4 @@
+import CapstanStats
 import Testing
 @testable import CapstanInference
 

@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import CapstanInference  // SplitMix64, the seeded generator the runtime already has
+import CapstanStats
 @testable import CapstanServing
 
 @Suite("Latency histogram")

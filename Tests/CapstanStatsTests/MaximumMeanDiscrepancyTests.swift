@@ -42,7 +42,7 @@ import Testing
 
     /// `count` vectors of independent normals (Box–Muller), every coordinate moved by `shift`.
     static func normals(_ count: Int, dimension: Int, shift: Double = 0, seed: UInt64) -> [[Double]] {
-        var generator = MaximumMeanDiscrepancy.SplitMix64(seed: seed)
+        var generator = SplitMix64(seed: seed)
         return (0..<count).map { _ in
             (0..<dimension).map { _ in
                 let u = Double.random(in: Double.ulpOfOne..<1, using: &generator), v = Double.random(in: 0..<1, using: &generator)

@@ -1,3 +1,4 @@
+import CapstanStats
 import Foundation
 
 extension FeatureFrame {
@@ -38,27 +39,5 @@ extension FeatureFrame {
             return .int64((0..<rows).map { _ in Int64(random.next() % 10) })
         }
         return .float64((0..<rows).map { _ in random.normal() })
-    }
-}
-
-/// A small, fast, seedable generator (Steele, Lea and Flood's SplitMix64).
-struct SplitMix64: RandomNumberGenerator {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    /// A standard normal draw (Box–Muller).
-    mutating func normal() -> Double {
-        let u1 = Double(next() >> 11) / Double(1 << 53) + 1e-300
-        let u2 = Double(next() >> 11) / Double(1 << 53)
-        return (-2 * Foundation.log(u1)).squareRoot() * Foundation.cos(2 * .pi * u2)
     }
 }
