@@ -37,7 +37,18 @@ public struct LogWindow: Sendable {
     public static func read(_ query: PredictionWindowQuery, frames: Bool, from store: PredictionLogStore) async throws -> LogWindow {
         var query = query
         query.withFrames = frames
-        let builder = Mutex(LogWindow(start: query.since, end: query.until))
+        var empty = LogWindow(start: query.since, end: query.until)
+        if let latest = query.latest, frames {
+            // Single-row requests are the common case: room for that many rows up front.
+            empty.inputs = LoggedColumns(expectedRows: latest)
+            empty.outputs = LoggedColumns(expectedRows: latest)
+            for list in [\LogWindow.predictedLabels, \LogWindow.feedbackLabels] { empty[keyPath: list].reserveCapacity(latest) }
+            empty.latencies.reserveCapacity(latest)
+            empty.failed.reserveCapacity(latest)
+            empty.firstInputRow.reserveCapacity(latest)
+            empty.firstOutputRow.reserveCapacity(latest)
+        }
+        let builder = Mutex(empty)
         try await store.forEachPrediction(in: query) { prediction in
             builder.withLock { $0.add(prediction, frames: frames) }
         }

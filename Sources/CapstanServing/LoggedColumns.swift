@@ -56,7 +56,13 @@ public struct LoggedColumns: Sendable {
     private var lastHeaders: [[UInt8]] = []
     private var lastIndexes: [[Int]] = []
 
-    public init() {}
+    /// Rows to reserve room for in each column (a window's size, when known), so columns
+    /// do not grow by copying.
+    let expectedRows: Int
+
+    public init(expectedRows: Int = 0) {
+        self.expectedRows = expectedRows
+    }
 
     /// Appends the rows of one logged frame; a frame that does not decode adds nothing.
     public mutating func append(_ bytes: [UInt8]) throws {
@@ -98,6 +104,7 @@ public struct LoggedColumns: Sendable {
     private mutating func index(of name: String) -> Int {
         if let index = indexByName[name] { return index }
         var column = Column()
+        column.numbers.reserveCapacity(max(expectedRows, rowCount))
         column.pad(to: rowCount)
         names.append(name)
         columns.append(column)
@@ -138,32 +145,38 @@ public struct LoggedColumns: Sendable {
                 lastIndexes[group] = indexes
             }
             filled += indexes.count
-            for index in indexes {
-                switch type {
-                case 1:
-                    let raw = try reader.take(rows * 4)
-                    for row in 0..<rows {
-                        columns[index].append(number: Double(Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: row * 4, as: UInt32.self)))))
+            // Values go straight into the columns' storage: one exclusive access per group
+            // rather than two copy-on-write checks per value (a window has tens of millions).
+            try columns.withUnsafeMutableBufferPointer { columns in
+                for index in indexes {
+                    func numbers<Raw: FixedWidthInteger>(_: Raw.Type, _ value: (Raw) -> Double) throws {
+                        let raw = try reader.take(rows * MemoryLayout<Raw>.size)
+                        for row in 0..<rows {
+                            let bits = Raw(littleEndian: raw.loadUnaligned(fromByteOffset: row * MemoryLayout<Raw>.size, as: Raw.self))
+                            if columns[index].texts == nil {
+                                columns[index].numbers.append(value(bits))
+                            } else {
+                                columns[index].append(number: value(bits))
+                            }
+                        }
                     }
-                    columns[index].integral = false
-                case 2:
-                    let raw = try reader.take(rows * 8)
-                    for row in 0..<rows {
-                        columns[index].append(number: Double(bitPattern: UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: row * 8, as: UInt64.self))))
+                    switch type {
+                    case 1:
+                        try numbers(UInt32.self) { Double(Float(bitPattern: $0)) }
+                        columns[index].integral = false
+                    case 2:
+                        try numbers(UInt64.self) { Double(bitPattern: $0) }
+                        columns[index].integral = false
+                    case 3:
+                        try numbers(UInt64.self) { Double(Int64(bitPattern: $0)) }
+                    case 4:
+                        for _ in 0..<rows {
+                            let length = try reader.varint(atMost: bytes.count)
+                            columns[index].append(text: String(decoding: try reader.take(length), as: UTF8.self))
+                        }
+                    default:
+                        throw FrameEncoding.DecodingError(description: "unknown column type \(type)")
                     }
-                    columns[index].integral = false
-                case 3:
-                    let raw = try reader.take(rows * 8)
-                    for row in 0..<rows {
-                        columns[index].append(number: Double(Int64(bitPattern: UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: row * 8, as: UInt64.self)))))
-                    }
-                case 4:
-                    for _ in 0..<rows {
-                        let length = try reader.varint(atMost: bytes.count)
-                        columns[index].append(text: String(decoding: try reader.take(length), as: UTF8.self))
-                    }
-                default:
-                    throw FrameEncoding.DecodingError(description: "unknown column type \(type)")
                 }
             }
         }
