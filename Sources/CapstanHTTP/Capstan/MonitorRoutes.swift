@@ -47,7 +47,7 @@ struct MonitorRoutes<Context: RequestContext> {
             await CapstanAPIError.respond(request, logger: logger) {
                 let monitor = try await monitors.store.monitor(name: try context.parameters.require("name"))
                 let evaluation = try await monitors.evaluate(monitor)
-                try await monitors.alerts.evaluateDue(now: Clock.nowMillis())
+                try await monitors.alerts.evaluateAll(now: Clock.nowMillis())
                 return Self.json(evaluation, withResult: true)
             }
         }
