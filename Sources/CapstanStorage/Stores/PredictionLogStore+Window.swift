@@ -73,8 +73,8 @@ extension PredictionLogStore {
             if let sqlite = db as? SQLiteSQLDatabase {
                 // The hot path on SQLite: columns by position, not by name per row.
                 let (sql, binds) = sqlite.serialize(query)
-                try sqlite.connection.execute(sql, try binds.map(SQLiteValue.init(bind:))) { row in
-                    if let prediction = Self.loggedPrediction(row.values) { body(prediction) }
+                try sqlite.connection.forEachRow(sql, try binds.map(SQLiteValue.init(bind:))) { row in
+                    if let prediction = Self.loggedPrediction(row) { body(prediction) }
                 }
                 return
             }
@@ -105,34 +105,14 @@ extension PredictionLogStore {
     }
 
     /// A row of ``windowQuery(_:)`` by position; nil for a damaged row.
-    static func loggedPrediction(_ values: [SQLiteValue]) -> LoggedPrediction? {
-        guard values.count == 11, case .text(let variant) = values[0], case .integer(let modelVersion) = values[1],
-              case .text(let status) = values[2], case .integer(let rowCount) = values[3], case .integer(let time) = values[8] else {
+    static func loggedPrediction(_ row: SQLiteConnection.StatementRow) -> LoggedPrediction? {
+        guard let variant = row.text(0), let status = row.text(2), !row.isNull(1), !row.isNull(3), !row.isNull(7), !row.isNull(8) else {
             return nil
         }
-        func bytes(_ value: SQLiteValue) -> [UInt8]? {
-            switch value {
-            case .blob(let bytes): bytes
-            case .text(let text): Array(text.utf8)  // rows logged as JSON text before 0007
-            default: nil
-            }
-        }
-        func text(_ value: SQLiteValue) -> String? { if case .text(let text) = value { text } else { nil } }
-        let latency: Double
-        switch values[7] {
-        case .real(let value): latency = value
-        case .integer(let value): latency = Double(value)
-        default: return nil
-        }
-        let reward: Double? = switch values[10] {
-        case .real(let value): value
-        case .integer(let value): Double(value)
-        default: nil
-        }
-        return LoggedPrediction(variant: variant, modelVersion: modelVersion, status: PredictionRecord.Status(rawValue: status) ?? .error,
-                                rowCount: rowCount, inputs: bytes(values[4]) ?? [], outputs: bytes(values[5]),
-                                predictedLabel: text(values[6]), latencyMilliseconds: latency, time: time,
-                                feedbackLabel: text(values[9]), reward: reward)
+        return LoggedPrediction(variant: variant, modelVersion: row.int64(1), status: PredictionRecord.Status(rawValue: status) ?? .error,
+                                rowCount: row.int64(3), inputs: row.bytes(4) ?? [], outputs: row.bytes(5), predictedLabel: row.text(6),
+                                latencyMilliseconds: row.double(7), time: row.int64(8), feedbackLabel: row.text(9),
+                                reward: row.isNull(10) ? nil : row.double(10))
     }
 
     static func loggedPrediction(from row: any SQLRow, withFeedback: Bool) throws -> LoggedPrediction {
