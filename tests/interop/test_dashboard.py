@@ -16,26 +16,17 @@ import time
 from html.parser import HTMLParser
 from pathlib import Path
 
-import mlflow
-import mlflow.onnx
 import numpy as np
 import pytest
 import requests
 from conftest import unique
-from mlflow import MlflowClient
-from skl2onnx import convert_sklearn
-from skl2onnx.common.data_types import FloatTensorType
-from sklearn.linear_model import LogisticRegression
+from monitored_model import API, COLUMNS, FEATURES, TIMEOUT, register_classifier, send_traffic, wait_until_logged, write_reference
 
 pytestmark = pytest.mark.skipif(
     os.environ.get("INTEROP_SERVER", "capstan").strip().lower() == "mlflow",
     reason="the dashboard is Capstan's; the reference mlflow server has none",
 )
 
-API = "/api/capstan/v1"
-FEATURES = 4
-COLUMNS = [f"f{i}" for i in range(FEATURES)]
-TIMEOUT = 30
 WINDOW = 80
 
 
@@ -129,33 +120,19 @@ def dashboard(server, tmp_path_factory):
     """A deployment with two variants and a shadow that has served normal and then drifted
     traffic, a drift monitor evaluated on both, an operational monitor, and a firing alert."""
     rng = np.random.default_rng(11)
-    x = rng.normal(size=(1000, FEATURES)).astype(np.float32)
-    y = (x[:, 0] + x[:, 1] > 0).astype(np.int64)
-    model = convert_sklearn(LogisticRegression().fit(x, y), initial_types=[("float_input", FloatTensorType([None, FEATURES]))],
-                            options={"zipmap": False})  # fmt: skip
-    # Module fixtures run before the per-test one that points the client at this server.
-    mlflow.set_tracking_uri(server.url)
-    mlflow.set_registry_uri(server.url)
-    client = MlflowClient(server.url)
-    name = unique("dash")
-    with mlflow.start_run(experiment_id=client.create_experiment(unique("dashboard"))):
-        mlflow.onnx.log_model(model, name="model", registered_model_name=name, pip_requirements=["onnx"])
+    name, x = register_classifier(server, rng, rows=1000, prefix="dash")
     uri = f"models:/{name}/1"
     spec = {"name": name, "variants": [{"name": "stable", "model": uri, "weight": 80}, {"name": "canary", "model": uri, "weight": 20}],
             "shadows": [{"name": "twin", "model": uri, "percent": 50}]}  # fmt: skip
     resp = requests.post(server.url + API + "/deployments", json=spec, timeout=TIMEOUT)
     assert resp.status_code == 200, resp.text
 
-    reference = tmp_path_factory.mktemp("dashboard-reference") / "train.csv"
-    with open(reference, "w") as f:
-        f.write(",".join(COLUMNS) + "\n")
-        for row in x:
-            f.write(",".join(repr(float(v)) for v in row) + "\n")
+    reference = write_reference(tmp_path_factory.mktemp("dashboard-reference") / "train.csv", x)
     drift, ops, rule = unique("drift"), unique("ops"), unique("dash_drift").replace("-", "_")
     try:
         for body in (
             {"name": drift, "deployment": name, "kind": "drift", "window": {"predictions": WINDOW}, "schedule": "1h",
-             "reference": {"csv": str(reference)}, "match": "position", "min_rows": WINDOW, "drift": {"num_method": "ks", "threshold": 0.01}},
+             "reference": {"csv": reference}, "match": "position", "min_rows": WINDOW, "drift": {"num_method": "ks", "threshold": 0.01}},
             {"name": ops, "deployment": name, "kind": "operational", "window": "1h", "schedule": "1h"},
         ):  # fmt: skip
             resp = requests.post(f"{server.url}{API}/monitors", json=body, timeout=TIMEOUT)
@@ -169,7 +146,7 @@ def dashboard(server, tmp_path_factory):
 
         # Normal traffic, then traffic whose features 0–2 moved by two standard deviations.
         for shift, logged in ((0.0, WINDOW), (2.0, 2 * WINDOW)):
-            send_traffic(server, name, rng, shift=shift)
+            send_traffic(server, name, rng, WINDOW, shift=shift)
             wait_until_logged(server, name, logged)
             for monitor in (drift, ops):
                 resp = requests.post(f"{server.url}{API}/monitors/{monitor}/run", timeout=TIMEOUT)
@@ -184,28 +161,6 @@ def dashboard(server, tmp_path_factory):
         # other tests' rules on the same server (and, on PostgreSQL, in later runs).
         for path in (f"/monitors/{drift}", f"/monitors/{ops}", f"/alerts/rules/{rule}"):
             requests.delete(f"{server.url}{API}{path}", timeout=TIMEOUT)
-
-
-def send_traffic(server, name, rng, shift=0.0, count=WINDOW):
-    """Single-row requests, as a service calls a model; `shift` moves features 0, 1 and 2."""
-    session = requests.Session()
-    for _ in range(count):
-        row = rng.normal(size=FEATURES)
-        row[:3] += shift
-        resp = session.post(f"{server.url}/deployments/{name}/invocations",
-                            json={"dataframe_split": {"columns": COLUMNS, "data": [row.tolist()]}}, timeout=TIMEOUT)  # fmt: skip
-        assert resp.status_code == 200, resp.text
-
-
-def wait_until_logged(server, name, count):
-    """The prediction log writes in the background; wait until `count` primary predictions are readable."""
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        resp = requests.get(f"{server.url}{API}/deployments/{name}/predictions", params={"limit": 10 * count}, timeout=TIMEOUT)
-        if sum(1 for p in resp.json()["predictions"] if not p["shadow"]) >= count:
-            return
-        time.sleep(0.1)
-    raise AssertionError(f"{count} predictions not logged within 20s")
 
 
 def test_overview_lists_the_deployment_its_monitors_and_the_firing_alert(server, dashboard, screenshots):

@@ -15,26 +15,17 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-import mlflow
-import mlflow.onnx
 import numpy as np
 import pytest
 import requests
 from conftest import REPO_ROOT, unique
-from mlflow import MlflowClient
-from skl2onnx import convert_sklearn
-from skl2onnx.common.data_types import FloatTensorType
-from sklearn.linear_model import LogisticRegression
+from monitored_model import API, FEATURES, TIMEOUT, register_classifier, send_traffic, wait_until_logged, write_reference
 
 pytestmark = pytest.mark.skipif(
     os.environ.get("INTEROP_SERVER", "capstan").strip().lower() == "mlflow",
     reason="monitors and alerts are a Capstan API; the reference mlflow server has none",
 )
 
-API = "/api/capstan/v1"
-FEATURES = 4
-COLUMNS = [f"f{i}" for i in range(FEATURES)]
-TIMEOUT = 30
 WINDOW = 200
 
 
@@ -89,49 +80,11 @@ def receiver():
 def deployment(server, tmp_path_factory):
     """A deployed classifier and its training data as a CSV file the server can read."""
     rng = np.random.default_rng(3)
-    x = rng.normal(size=(2000, FEATURES)).astype(np.float32)
-    y = (x[:, 0] + x[:, 1] > 0).astype(np.int64)
-    model = convert_sklearn(LogisticRegression().fit(x, y), initial_types=[("float_input", FloatTensorType([None, FEATURES]))],
-                            options={"zipmap": False})  # fmt: skip
-    # Module-scoped: it runs before the per-test fixture that points mlflow at the server,
-    # and once per backend's server, so both URIs are set here.
-    mlflow.set_tracking_uri(server.url)
-    mlflow.set_registry_uri(server.url)
-    client = MlflowClient(server.url)
-    name = unique("monitored")
-    with mlflow.start_run(experiment_id=client.create_experiment(unique("monitoring"))):
-        mlflow.onnx.log_model(model, name="model", registered_model_name=name, pip_requirements=["onnx"])
-    spec = {"name": name, "model": f"models:/{name}/1"}
-    resp = requests.post(server.url + API + "/deployments", json=spec, timeout=TIMEOUT)
+    name, x = register_classifier(server, rng, rows=2000, prefix="monitored")
+    resp = requests.post(server.url + API + "/deployments", json={"name": name, "model": f"models:/{name}/1"}, timeout=TIMEOUT)
     assert resp.status_code == 200, resp.text
-    reference = tmp_path_factory.mktemp("reference") / "train.csv"
-    with open(reference, "w") as f:
-        f.write(",".join(COLUMNS) + "\n")
-        for row in x:
-            f.write(",".join(repr(float(v)) for v in row) + "\n")
-    return {"name": name, "reference": str(reference), "rng": rng}
-
-
-def send_traffic(server, name, rng, shift=0.0, count=WINDOW):
-    """Single-row requests, as a service calls a model; `shift` moves features 0, 1 and 2."""
-    session = requests.Session()
-    for _ in range(count):
-        row = rng.normal(size=FEATURES)
-        row[:3] += shift
-        resp = session.post(f"{server.url}/deployments/{name}/invocations",
-                            json={"dataframe_split": {"columns": COLUMNS, "data": [row.tolist()]}}, timeout=TIMEOUT)  # fmt: skip
-        assert resp.status_code == 200, resp.text
-
-
-def wait_until_logged(server, name, count):
-    """The prediction log writes in the background; wait until `count` rows are readable."""
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        resp = requests.get(f"{server.url}{API}/deployments/{name}/predictions", params={"limit": count}, timeout=TIMEOUT)
-        if len(resp.json()["predictions"]) >= count:
-            return
-        time.sleep(0.1)
-    raise AssertionError(f"{count} predictions not logged within 20s")
+    reference = write_reference(tmp_path_factory.mktemp("reference") / "train.csv", x)
+    return {"name": name, "reference": reference, "rng": rng}
 
 
 def run_monitor(server, monitor) -> dict:
@@ -167,7 +120,7 @@ def test_drift_fires_a_webhook_alert_and_resolves_when_traffic_is_normal_again(s
     assert resp.status_code == 200, resp.text
 
     # Normal traffic: nothing drifts, nothing fires.
-    send_traffic(server, name, rng)
+    send_traffic(server, name, rng, WINDOW)
     wait_until_logged(server, name, WINDOW)
     evaluation = run_monitor(server, monitor)
     assert evaluation["status"] == "ok", evaluation
@@ -177,7 +130,7 @@ def test_drift_fires_a_webhook_alert_and_resolves_when_traffic_is_normal_again(s
     assert receiver.count("firing") == 0
 
     # Features 0, 1 and 2 shift by two standard deviations: three of four columns drift.
-    send_traffic(server, name, rng, shift=2.0)
+    send_traffic(server, name, rng, WINDOW, shift=2.0)
     wait_until_logged(server, name, 2 * WINDOW)
     evaluation = run_monitor(server, monitor)
     assert metric(evaluation, "drift_share") == 0.75, evaluation["result"]
@@ -203,7 +156,7 @@ def test_drift_fires_a_webhook_alert_and_resolves_when_traffic_is_normal_again(s
     assert receiver.count("firing") == 1
 
     # Normal traffic again: the newest window no longer drifts and the alert resolves.
-    send_traffic(server, name, rng)
+    send_traffic(server, name, rng, WINDOW)
     wait_until_logged(server, name, 3 * WINDOW)
     evaluation = run_monitor(server, monitor)
     assert metric(evaluation, "drift_share") < 0.5, evaluation["result"]
@@ -234,7 +187,7 @@ def test_operational_and_performance_monitors_read_the_log_and_feedback(server, 
                  {"name": performance, "deployment": name, "kind": "performance", "window": "1h", "min_rows": 20}):
         resp = requests.post(f"{server.url}{API}/monitors", json=spec, timeout=TIMEOUT)
         assert resp.status_code == 200, resp.text
-    send_traffic(server, name, rng, count=40)
+    send_traffic(server, name, rng, 40)
     wait_until_logged(server, name, 40)
     ops = run_monitor(server, operational)
     assert ops["status"] == "ok" and metric(ops, "requests") >= 40 and metric(ops, "error_rate") == 0
