@@ -3,8 +3,8 @@ import Dispatch
 /// Column-by-column work spread over the cores: typing the columns of a file and testing
 /// them are independent per column, and a 25-column drift report otherwise leaves all but
 /// one core idle.
-enum ParallelMap {
-    static func map<Indices: Collection, T: Sendable>(_ indices: Indices, _ transform: @Sendable (Int) -> T) -> [T]
+public enum ParallelMap {
+    public static func map<Indices: Collection, T: Sendable>(_ indices: Indices, _ transform: @Sendable (Int) -> T) -> [T]
     where Indices.Element == Int {
         let positions = Array(indices)
         let results = UnsafeMutableBufferPointer<T?>.allocate(capacity: positions.count)

@@ -49,12 +49,14 @@ enum DriftCheck {
     /// column, the reference and current shares over the same bins (``DriftHistogram``).
     /// The report's own keys stay as `capstan drift --format json` prints them.
     static func details(_ drift: DatasetDrift, reference: DataTable, current: DataTable) -> JSONValue {
-        var histograms: [(String, JSONValue)] = []
-        for column in drift.columns where column.notTestable == nil {
+        // Per column, on every core: a window can hold a million values per column.
+        let tested = drift.columns.filter { $0.notTestable == nil }
+        let histograms: [(String, JSONValue)] = ParallelMap.map(tested.indices) { index -> (String, JSONValue)? in
+            let column = tested[index]
             guard let kind = column.kind, let ref = reference.column(named: column.column), let cur = current.column(named: column.column),
-                  let histogram = DriftHistogram.make(kind: kind, reference: ref, current: cur) else { continue }
-            histograms.append((column.column, histogram.json))
-        }
+                  let histogram = DriftHistogram.make(kind: kind, reference: ref, current: cur) else { return nil }
+            return (column.column, histogram.json)
+        }.compactMap { $0 }
         guard case .object(var members) = drift.json() else { return drift.json() }
         members.append(("histograms", .object(histograms)))
         return .object(members)

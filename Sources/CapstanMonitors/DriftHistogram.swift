@@ -32,27 +32,41 @@ struct DriftHistogram: Equatable {
     static func make(kind: DriftColumnKind, reference: DataTable.Column, current: DataTable.Column) -> DriftHistogram? {
         switch (kind, reference, current) {
         case (.numerical, .numeric(let ref), .numeric(let cur)):
-            return numerical(ref.filter(\.isFinite), cur.filter(\.isFinite))
+            return numerical(ref, cur)
         default:
             return categorical(categories(reference), categories(current), kind: kind)
         }
     }
 
+    /// Over the finite values of each side (missing and infinite ones are left out).
     static func numerical(_ reference: [Double], _ current: [Double]) -> DriftHistogram? {
-        let all = reference + current
-        guard let low = all.min(), let high = all.max() else { return nil }
+        var low = Double.infinity, high = -Double.infinity
+        for values in [reference, current] {
+            for value in values where value.isFinite {
+                low = min(low, value)
+                high = max(high, value)
+            }
+        }
+        guard low <= high else { return nil }
         let count = low == high ? 1 : numericBins
         let width = (high - low) / Double(count)
         func index(_ value: Double) -> Int {
             guard width > 0 else { return 0 }
             return min(max(Int((value - low) / width), 0), count - 1)
         }
-        func shares(_ values: [Double]) -> [Double] {
-            var counts = [Int](repeating: 0, count: count)
-            for value in values { counts[index(value)] += 1 }
-            return counts.map { values.isEmpty ? 0 : Double($0) / Double(values.count) }
+        func counts(_ values: [Double]) -> (counts: [Int], total: Int) {
+            var counts = [Int](repeating: 0, count: count), total = 0
+            for value in values where value.isFinite {
+                counts[index(value)] += 1
+                total += 1
+            }
+            return (counts, total)
         }
-        let referenceShares = shares(reference), currentShares = shares(current)
+        func shares(_ counted: (counts: [Int], total: Int)) -> [Double] {
+            counted.counts.map { counted.total == 0 ? 0 : Double($0) / Double(counted.total) }
+        }
+        let referenceCounts = counts(reference), currentCounts = counts(current)
+        let referenceShares = shares(referenceCounts), currentShares = shares(currentCounts)
         let bins = (0..<count).map { i -> Bin in
             let lower = low + Double(i) * width
             let upper = i == count - 1 ? high : low + Double(i + 1) * width
@@ -61,7 +75,7 @@ struct DriftHistogram: Equatable {
                 : "[\(number(lower, step: width)), \(number(upper, step: width))\(i == count - 1 ? "]" : ")")"
             return Bin(label: label, lower: lower, upper: upper, reference: referenceShares[i], current: currentShares[i])
         }
-        return DriftHistogram(kind: .numerical, bins: bins, referenceCount: reference.count, currentCount: current.count)
+        return DriftHistogram(kind: .numerical, bins: bins, referenceCount: referenceCounts.total, currentCount: currentCounts.total)
     }
 
     static func categorical(_ reference: [String], _ current: [String], kind: DriftColumnKind) -> DriftHistogram? {

@@ -33,10 +33,25 @@ public struct LogWindow: Sendable {
     }
 
     /// Reads the window from the log. `frames` decodes inputs and outputs, which only
-    /// checks of the data need; operational checks read the outcomes alone.
+    /// checks of the data need; operational checks read the outcomes alone. A large window
+    /// is read as two halves at once, on two connections.
     public static func read(_ query: PredictionWindowQuery, frames: Bool, from store: PredictionLogStore) async throws -> LogWindow {
         var query = query
         query.withFrames = frames
+        let parts = try await store.halves(of: query)
+        var window = LogWindow(start: query.since, end: query.until)
+        try await withThrowingTaskGroup(of: (Int, LogWindow).self) { group in
+            for (index, part) in parts.enumerated() {
+                group.addTask { (index, try await readPart(part, frames: frames, from: store)) }
+            }
+            var read = [LogWindow?](repeating: nil, count: parts.count)
+            for try await (index, part) in group { read[index] = part }
+            for part in read { window.append(contentsOf: part!) }
+        }
+        return window
+    }
+
+    private static func readPart(_ query: PredictionWindowQuery, frames: Bool, from store: PredictionLogStore) async throws -> LogWindow {
         var empty = LogWindow(start: query.since, end: query.until)
         if let latest = query.latest, frames {
             // Single-row requests are the common case: room for that many rows up front.
@@ -57,6 +72,27 @@ public struct LogWindow: Sendable {
             swap(&result, &window)
             return result
         }
+    }
+
+    /// Appends the requests of another part of the same window.
+    mutating func append(contentsOf other: LogWindow) {
+        let inputOffset = inputs.rowCount, outputOffset = outputs.rowCount
+        if requestCount == 0 {
+            inputs = other.inputs
+            outputs = other.outputs
+        } else {
+            inputs.append(contentsOf: other.inputs)
+            outputs.append(contentsOf: other.outputs)
+        }
+        firstInputRow += other.firstInputRow.map { $0 + inputOffset }
+        firstOutputRow += other.firstOutputRow.map { $0.map { $0 + outputOffset } }
+        predictedLabels += other.predictedLabels
+        feedbackLabels += other.feedbackLabels
+        latencies += other.latencies
+        failed += other.failed
+        earliest = [earliest, other.earliest].compactMap { $0 }.min()
+        latest = [latest, other.latest].compactMap { $0 }.max()
+        undecodable += other.undecodable
     }
 
     mutating func add(_ prediction: LoggedPrediction, frames: Bool) {

@@ -20,6 +20,7 @@ public struct LoggedColumns: Sendable {
 
         var count: Int { texts?.count ?? numbers.count }
 
+        @inline(__always)
         mutating func append(number: Double) {
             if texts != nil { texts!.append(number.isNaN ? nil : Self.text(number)) } else { numbers.append(number) }
         }
@@ -31,6 +32,22 @@ public struct LoggedColumns: Sendable {
                 integral = false
             }
             texts!.append(text)
+        }
+
+        /// Appends another column's values, turning both into text if either is.
+        mutating func append(contentsOf other: Column) {
+            if let otherTexts = other.texts {
+                if texts == nil {
+                    texts = numbers.map { $0.isNaN ? nil : Self.text($0) }
+                    numbers = []
+                }
+                texts!.append(contentsOf: otherTexts)
+            } else if texts != nil {
+                texts!.append(contentsOf: other.numbers.map { $0.isNaN ? nil : Self.text($0) })
+            } else {
+                numbers.append(contentsOf: other.numbers)
+            }
+            integral = integral && other.integral && texts == nil
         }
 
         mutating func truncate(to rows: Int) {
@@ -101,6 +118,17 @@ public struct LoggedColumns: Sendable {
         for index in columns.indices { columns[index].pad(to: rowCount) }
     }
 
+    /// Appends the rows of columns gathered separately (a window read in parts), matching
+    /// columns by name as frames are.
+    public mutating func append(contentsOf other: LoggedColumns) {
+        for (name, column) in zip(other.names, other.columns) {
+            let index = self.index(of: name)
+            columns[index].append(contentsOf: column)
+        }
+        rowCount += other.rowCount
+        for index in columns.indices { columns[index].pad(to: rowCount) }
+    }
+
     private mutating func index(of name: String) -> Int {
         if let index = indexByName[name] { return index }
         var column = Column()
@@ -147,28 +175,29 @@ public struct LoggedColumns: Sendable {
             filled += indexes.count
             // Values go straight into the columns' storage: one exclusive access per group
             // rather than two copy-on-write checks per value (a window has tens of millions).
+            // The loops are written out per type: a helper closure over `reader` would box it
+            // and check exclusivity dynamically on every value.
             try columns.withUnsafeMutableBufferPointer { columns in
                 for index in indexes {
-                    func numbers<Raw: FixedWidthInteger>(_: Raw.Type, _ value: (Raw) -> Double) throws {
-                        let raw = try reader.take(rows * MemoryLayout<Raw>.size)
-                        for row in 0..<rows {
-                            let bits = Raw(littleEndian: raw.loadUnaligned(fromByteOffset: row * MemoryLayout<Raw>.size, as: Raw.self))
-                            if columns[index].texts == nil {
-                                columns[index].numbers.append(value(bits))
-                            } else {
-                                columns[index].append(number: value(bits))
-                            }
-                        }
-                    }
                     switch type {
                     case 1:
-                        try numbers(UInt32.self) { Double(Float(bitPattern: $0)) }
+                        let raw = try reader.take(rows * 4)
+                        for row in 0..<rows {
+                            let bits = UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: row * 4, as: UInt32.self))
+                            columns[index].append(number: Double(Float(bitPattern: bits)))
+                        }
                         columns[index].integral = false
                     case 2:
-                        try numbers(UInt64.self) { Double(bitPattern: $0) }
+                        let raw = try reader.take(rows * 8)
+                        for row in 0..<rows {
+                            columns[index].append(number: Double(bitPattern: UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: row * 8, as: UInt64.self))))
+                        }
                         columns[index].integral = false
                     case 3:
-                        try numbers(UInt64.self) { Double(Int64(bitPattern: $0)) }
+                        let raw = try reader.take(rows * 8)
+                        for row in 0..<rows {
+                            columns[index].append(number: Double(Int64(littleEndian: raw.loadUnaligned(fromByteOffset: row * 8, as: Int64.self))))
+                        }
                     case 4:
                         for _ in 0..<rows {
                             let length = try reader.varint(atMost: bytes.count)

@@ -14,7 +14,7 @@ import Testing
         var window = LogWindow(start: 0, end: 1000)
         for index in ages.indices {
             let frame = try FeatureFrame([(name: "age", column: .float64([ages[index]])), (name: "plan", column: .string([plans[index]]))])
-            window.add(LoggedPrediction(variant: "stable", modelVersion: 1, status: failed.contains(index) ? .error : .ok, rowCount: 1,
+            window.add(LoggedPrediction(variant: "stable", status: failed.contains(index) ? .error : .ok,
                                         inputs: FrameEncoding.encode(frame),
                                         outputs: FrameEncoding.encode(try FeatureFrame([(name: "label", column: .string([predicted[index]]))])),
                                         predictedLabel: predicted[index], latencyMilliseconds: latencies?[index] ?? 1, time: Int64(index),

@@ -43,6 +43,28 @@ import Testing
         #expect(logged.columns[0].texts == ["8001", "8002", "SW1A"])
     }
 
+    @Test func partsReadSeparatelyJoinAsIfReadInOne() throws {
+        let frames = [
+            try encoded([("age", .int64([30])), ("plan", .string(["pro"]))]),
+            try encoded([("age", .int64([40])), ("income", .float64([1.5]))]),
+            try encoded([("zip", .string(["SW1A"])), ("age", .int64([50]))]),
+            try encoded([("zip", .int64([8001])), ("plan", .string(["free"]))]),
+        ]
+        var whole = LoggedColumns()
+        for frame in frames { try whole.append(frame) }
+        var first = LoggedColumns(), second = LoggedColumns()
+        for frame in frames[..<2] { try first.append(frame) }
+        for frame in frames[2...] { try second.append(frame) }
+        first.append(contentsOf: second)
+        #expect(first.names == whole.names)
+        #expect(first.rowCount == whole.rowCount)
+        for (joined, read) in zip(first.columns, whole.columns) {
+            #expect(joined.texts == read.texts)
+            #expect(joined.integral == read.integral)
+            #expect(joined.numbers.map(\.bitPattern) == read.numbers.map(\.bitPattern))
+        }
+    }
+
     @Test func legacyJSONRowsDecodeToo() throws {
         var logged = LoggedColumns()
         try logged.append(Array(#"{"columns": ["a", "b"], "data": [[1, "x"], [2, "y"]]}"#.utf8))

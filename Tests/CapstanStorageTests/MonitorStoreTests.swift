@@ -107,4 +107,35 @@ import Testing
             #expect(try await read(PredictionWindowQuery(deployment: churn, variant: "next", since: 0, until: 1000)).map(\.time) == [25])
         }
     }
+
+    @Test(arguments: TestEngine.available)
+    func aWindowsHalvesHoldExactlyItsPredictions(engine: TestEngine) async throws {
+        try await engine.with { db in
+            let log = PredictionLogStore(database: db)
+            let churn = unique("churn")
+            // Several predictions share a millisecond, as they do under load.
+            let times: [Int64] = [10, 20, 20, 20, 30, 30, 30, 40, 50, 50, 60]
+            try await log.insert(times.enumerated().map { index, time in
+                PredictionRecord(requestId: "\(churn)/\(index)", variant: "stable", deployment: churn, revision: 1, modelName: "m",
+                                 modelVersion: 1, isShadow: false, status: .ok, error: nil, rowCount: 1, inputs: [1], outputs: nil,
+                                 predictedLabel: nil, latencyMilliseconds: Double(index), time: time)
+            })
+            func read(_ query: PredictionWindowQuery) async throws -> [Int64] {
+                let rows = Mutex<[Int64]>([])
+                try await log.forEachPrediction(in: query) { row in rows.withLock { $0.append(row.time) } }
+                return rows.withLock { $0 }.sorted()
+            }
+            for latest in [nil, 3, 4, 5, 6, 100] as [Int?] {
+                let window = PredictionWindowQuery(deployment: churn, since: 0, until: 1000, latest: latest)
+                let halves = try await log.halves(of: window, minimumRows: 1)
+                // Asking for more than the log holds reads the whole range in one part.
+                #expect(halves.count == (latest == 100 ? 1 : 2))
+                var union: [Int64] = []
+                for half in halves { union += try await read(half) }
+                #expect(union.sorted() == (try await read(window)), "latest \(String(describing: latest))")
+            }
+            // A small window is read whole.
+            #expect(try await log.halves(of: PredictionWindowQuery(deployment: churn, since: 0, until: 1000)).count == 1)
+        }
+    }
 }

@@ -10,6 +10,7 @@ enum Migrations {
         binaryPredictionFrames,
         feedbackByTime,
         monitoringTables,
+        predictionOutcomesIndex,
     ]
 
     static let trackingTables = Migration(name: "0001_tracking_tables", statements: [
@@ -379,5 +380,13 @@ enum Migrations {
             PRIMARY KEY (rule, fingerprint, time, kind))
         """,
         "CREATE INDEX alert_events_by_time ON alert_events (time)",
+    ])
+
+    // Operational monitors read a window's outcomes (status, latency) alone: with them in the
+    // index, a million predictions are read from the index without visiting the table's rows
+    // and their logged frames. It replaces the (deployment, time) index, its prefix.
+    static let predictionOutcomesIndex = Migration(name: "0010_prediction_outcomes_index", statements: [
+        "CREATE INDEX predictions_outcomes ON predictions (deployment, time, is_shadow, variant, status, latency_ms)",
+        "DROP INDEX predictions_by_deployment_time",
     ])
 }

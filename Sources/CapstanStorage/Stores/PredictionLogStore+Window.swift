@@ -14,8 +14,10 @@ public struct PredictionWindowQuery: Sendable, Equatable {
     public var successfulOnly: Bool
     /// Join each prediction's feedback (performance monitors).
     public var withFeedback: Bool
-    /// Read the logged inputs and outputs (checks of the data); without them a window of a
-    /// million predictions reads a fraction of the bytes.
+    /// Read the logged inputs, outputs and predicted labels (checks of the data). Without
+    /// them only each prediction's outcome is read (variant, status, latency, time, feedback),
+    /// which the `predictions_outcomes` index holds: a million predictions are read without
+    /// visiting the table.
     public var withFrames: Bool
 
     public init(deployment: String, variant: String? = nil, since: Int64, until: Int64, latest: Int? = nil,
@@ -34,9 +36,7 @@ public struct PredictionWindowQuery: Sendable, Equatable {
 /// A logged prediction as a monitor reads it.
 public struct LoggedPrediction: Sendable {
     public var variant: String
-    public var modelVersion: Int64
     public var status: PredictionRecord.Status
-    public var rowCount: Int64
     public var inputs: [UInt8]
     public var outputs: [UInt8]?
     public var predictedLabel: String?
@@ -45,12 +45,10 @@ public struct LoggedPrediction: Sendable {
     public var feedbackLabel: String?
     public var reward: Double?
 
-    public init(variant: String, modelVersion: Int64, status: PredictionRecord.Status, rowCount: Int64, inputs: [UInt8], outputs: [UInt8]?,
+    public init(variant: String, status: PredictionRecord.Status, inputs: [UInt8], outputs: [UInt8]?,
                 predictedLabel: String?, latencyMilliseconds: Double, time: Int64, feedbackLabel: String?, reward: Double?) {
         self.variant = variant
-        self.modelVersion = modelVersion
         self.status = status
-        self.rowCount = rowCount
         self.inputs = inputs
         self.outputs = outputs
         self.predictedLabel = predictedLabel
@@ -86,19 +84,67 @@ extension PredictionLogStore {
         }
     }
 
-    static func windowQuery(_ w: PredictionWindowQuery) -> SQLQueryString {
+    /// Splits a window into two disjoint windows of about equal size that together hold
+    /// exactly its predictions, so that both can be read at once on two connections: one
+    /// connection steps its rows on one core, and reading is most of an evaluation. A window
+    /// under `minimumRows` stays whole (splitting costs two scans of the index).
+    public func halves(of window: PredictionWindowQuery, minimumRows: Int = 100_000) async throws -> [PredictionWindowQuery] {
+        try await database.read { db in
+            func time(offset: Int, descending: Bool) async throws -> Int64? {
+                let order: SQLQueryString = descending ? "DESC" : "ASC"
+                let query: SQLQueryString = """
+                    SELECT p.time FROM predictions p WHERE \(Self.windowFilter(window))
+                    ORDER BY p.time \(order) LIMIT 1 OFFSET \(unsafeRaw: String(offset))
+                    """
+                return try await db.raw(query).first()?.decode(column: "time", as: Int64.self)
+            }
+            func count(_ w: PredictionWindowQuery) async throws -> Int {
+                let query: SQLQueryString = "SELECT count(*) AS n FROM predictions p WHERE \(Self.windowFilter(w))"
+                return Int(try await db.raw(query).first()?.decode(column: "n", as: Int64.self) ?? 0)
+            }
+            if let latest = window.latest {
+                // The newer half: every prediction later than the (k+1)-th newest one's time
+                // (at most k of them). The older half: the newest of the rest, up to `latest`
+                // in all; predictions sharing the boundary's millisecond all fall on its side.
+                let k = latest / 2
+                guard latest >= minimumRows, let boundary = try await time(offset: k, descending: true) else { return [window] }
+                var newer = window
+                newer.since = boundary + 1
+                newer.latest = nil
+                var older = window
+                older.until = boundary + 1
+                older.latest = latest - (try await count(newer))
+                return [newer, older]
+            }
+            let total = try await count(window)
+            guard total >= minimumRows, let boundary = try await time(offset: total / 2, descending: false) else { return [window] }
+            var older = window
+            older.until = boundary
+            var newer = window
+            newer.since = boundary
+            return [older, newer]
+        }
+    }
+
+    /// Which predictions a window holds; every column it tests is in `predictions_outcomes`.
+    static func windowFilter(_ w: PredictionWindowQuery) -> SQLQueryString {
         let variant: SQLQueryString = w.variant.map { "AND p.variant = \(bind: $0)" } ?? "AND p.is_shadow = 0"
         let status: SQLQueryString = w.successfulOnly
             ? "AND p.status = \(bind: PredictionRecord.Status.ok.rawValue)"
             : "AND p.status <> \(bind: PredictionRecord.Status.invalidInput.rawValue)"
-        let frames: SQLQueryString = w.withFrames ? "p.inputs, p.outputs" : "NULL AS inputs, NULL AS outputs"
+        return "p.deployment = \(bind: w.deployment) AND p.time >= \(bind: w.since) AND p.time < \(bind: w.until) \(variant) \(status)"
+    }
+
+    static func windowQuery(_ w: PredictionWindowQuery) -> SQLQueryString {
+        let frames: SQLQueryString = w.withFrames
+            ? "p.inputs, p.outputs, p.predicted_label" : "NULL AS inputs, NULL AS outputs, NULL AS predicted_label"
         let feedback: SQLQueryString = w.withFeedback ? "f.label AS feedback_label, f.reward" : "NULL AS feedback_label, NULL AS reward"
         let feedbackJoin: SQLQueryString = w.withFeedback
             ? "LEFT JOIN prediction_feedback f ON f.deployment = p.deployment AND f.request_id = p.request_id" : ""
         let select: SQLQueryString = """
-            SELECT p.variant, p.model_version, p.status, p.row_count, \(frames), p.predicted_label, p.latency_ms, p.time, \(feedback)
+            SELECT p.variant, p.status, \(frames), p.latency_ms, p.time, \(feedback)
             FROM predictions p \(feedbackJoin)
-            WHERE p.deployment = \(bind: w.deployment) AND p.time >= \(bind: w.since) AND p.time < \(bind: w.until) \(variant) \(status)
+            WHERE \(windowFilter(w))
             """
         guard let latest = w.latest else { return "\(select) ORDER BY p.time" }
         return "\(select) ORDER BY p.time DESC LIMIT \(unsafeRaw: String(max(0, latest)))"
@@ -106,19 +152,16 @@ extension PredictionLogStore {
 
     /// A row of ``windowQuery(_:)`` by position; nil for a damaged row.
     static func loggedPrediction(_ row: SQLiteConnection.StatementRow) -> LoggedPrediction? {
-        guard let variant = row.text(0), let status = row.text(2), !row.isNull(1), !row.isNull(3), !row.isNull(7), !row.isNull(8) else {
-            return nil
-        }
-        return LoggedPrediction(variant: variant, modelVersion: row.int64(1), status: PredictionRecord.Status(rawValue: status) ?? .error,
-                                rowCount: row.int64(3), inputs: row.bytes(4) ?? [], outputs: row.bytes(5), predictedLabel: row.text(6),
-                                latencyMilliseconds: row.double(7), time: row.int64(8), feedbackLabel: row.text(9),
-                                reward: row.isNull(10) ? nil : row.double(10))
+        guard let variant = row.text(0), let status = row.text(1), !row.isNull(5), !row.isNull(6) else { return nil }
+        return LoggedPrediction(variant: variant, status: PredictionRecord.Status(rawValue: status) ?? .error,
+                                inputs: row.bytes(2) ?? [], outputs: row.bytes(3), predictedLabel: row.text(4),
+                                latencyMilliseconds: row.double(5), time: row.int64(6), feedbackLabel: row.text(7),
+                                reward: row.isNull(8) ? nil : row.double(8))
     }
 
     static func loggedPrediction(from row: any SQLRow, withFeedback: Bool) throws -> LoggedPrediction {
         LoggedPrediction(
-            variant: try row.string("variant"), modelVersion: try row.int64("model_version"),
-            status: PredictionRecord.Status(rawValue: try row.string("status")) ?? .error, rowCount: try row.int64("row_count"),
+            variant: try row.string("variant"), status: PredictionRecord.Status(rawValue: try row.string("status")) ?? .error,
             inputs: try row.optionalBytes("inputs") ?? [], outputs: try row.optionalBytes("outputs"),
             predictedLabel: try row.optionalString("predicted_label"), latencyMilliseconds: try row.double("latency_ms"),
             time: try row.int64("time"),
