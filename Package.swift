@@ -112,7 +112,7 @@ let package = Package(
             name: "capstan",
             dependencies: [
                 "CapstanJSON", "CapstanStorage", "CapstanTracking", "CapstanRegistry", "CapstanServing", "CapstanHTTP",
-                "CapstanInference", "CapstanMonitoring", "CapstanMonitors",
+                "CapstanInference", "CapstanMonitoring", "CapstanMonitors", "CapstanStats",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Hummingbird", package: "hummingbird"),

@@ -154,7 +154,7 @@ struct CSVColumnReader {
             columns.append(column)
             integral.append(isIntegral)
         }
-        return DataTable(names: names, columns: columns, integral: integral, source: file)
+        return DataTable(names: names, columns: columns, integral: integral, source: file, lineShifts: first.lineShifts)
     }
 
     /// Feeds the whole source to `scanner`.
@@ -232,6 +232,9 @@ struct CSVColumnReader {
         var part: (index: Int, count: Int)?
         /// The physical line the next row starts on.
         var line = 1
+        /// Where a data row starts on another line than the one after the previous row's
+        /// start (see ``DataTable/lineShifts``).
+        var lineShifts: [DataTable.LineShift] = []
         /// The current row's fields, as offsets into the buffer being scanned.
         var fields: [(start: Int, end: Int, escaped: Bool)] = []
 
@@ -382,6 +385,11 @@ struct CSVColumnReader {
                 throw failure(startLine, "the row has \(fields.count) field\(fields.count == 1 ? "" : "s"); the header has \(builders.count)")
             }
             let row = rowCount
+            // Blank lines and quoted line breaks put rows on other lines than row + 2; only
+            // those few places are kept, so a file without them costs nothing.
+            if startLine - row != (lineShifts.last?.offset ?? 2) {
+                lineShifts.append(DataTable.LineShift(row: row, offset: startLine - row))
+            }
             builders.withUnsafeMutableBufferPointer { builders in
                 for (column, field) in fields.enumerated() {
                     builders[column].add(UnsafeBufferPointer(rebasing: buffer[field.start..<field.end]), escapedQuotes: field.escaped, row: row)

@@ -25,13 +25,41 @@ public struct DataTable: Sendable {
     public let integral: [Bool]
     /// Where the table came from (a file name), for messages.
     public let source: String
+    /// The rows from which the file's line numbers stop being `row + 2` (after the header on
+    /// line 1), because of blank lines or quoted line breaks, in row order. Empty for most
+    /// files, and for tables not read from a file.
+    public let lineShifts: [LineShift]
     public var rowCount: Int { columns.first?.count ?? 0 }
 
-    public init(names: [String], columns: [Column], integral: [Bool]? = nil, source: String = "data") {
+    /// From `row` on (until the next shift), data row `r` starts on line `r + offset`.
+    public struct LineShift: Sendable, Equatable {
+        public var row: Int
+        public var offset: Int
+
+        public init(row: Int, offset: Int) {
+            self.row = row
+            self.offset = offset
+        }
+    }
+
+    public init(names: [String], columns: [Column], integral: [Bool]? = nil, source: String = "data", lineShifts: [LineShift] = []) {
         self.names = names
         self.columns = columns
         self.integral = integral ?? Array(repeating: false, count: columns.count)
         self.source = source
+        self.lineShifts = lineShifts
+    }
+
+    /// The 1-based line of the file on which data row `row` (0-based) starts, so that a
+    /// message about a cell can send the user to it in an editor.
+    public func line(ofRow row: Int) -> Int {
+        // The last shift at or before `row`, by binary search (shifts are in row order).
+        var low = 0, high = lineShifts.count
+        while low < high {
+            let middle = (low + high) / 2
+            if lineShifts[middle].row <= row { low = middle + 1 } else { high = middle }
+        }
+        return row + (low > 0 ? lineShifts[low - 1].offset : 2)
     }
 
     public func column(named name: String) -> Column? {
@@ -60,7 +88,7 @@ public struct DataTable: Sendable {
             }
             unique.append(name)
         }
-        return DataTable(names: unique, columns: columns, integral: integral, source: source)
+        return DataTable(names: unique, columns: columns, integral: integral, source: source, lineShifts: lineShifts)
     }
 }
 

@@ -10,6 +10,6 @@ struct Capstan: AsyncParsableCommand {
                       DeployCommand.self, DeploymentsCommand.self, RollbackCommand.self, RolloutCommand.self,
                       ExperimentCommand.self, ShadowCommand.self, TokensCommand.self,
                       PredictCommand.self, InspectCommand.self, BenchModelCommand.self, DriftCommand.self,
-                      ProfileCommand.self, ValidateCommand.self, MonitorCommand.self, AlertsCommand.self]
+                      ProfileCommand.self, ValidateCommand.self, EvaluateCommand.self, MonitorCommand.self, AlertsCommand.self]
     )
 }

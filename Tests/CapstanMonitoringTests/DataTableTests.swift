@@ -84,6 +84,17 @@ import Testing
         #expect(numbers(table.column(named: "id")) == [1, 2])
     }
 
+    @Test func eachRowKnowsTheLineItStartsOn() throws {
+        // Plain file: row r is on line r + 2, and nothing is stored to say so.
+        let plain = try parse("a\n1\n2\n3\n")
+        #expect((0..<3).map(plain.line(ofRow:)) == [2, 3, 4])
+        #expect(plain.lineShifts.isEmpty)
+        // Blank lines before the header and between rows, and a quoted line break (CRLF).
+        let shifted = try parse("\n\na,b\n1,x\n\n\n2,\"two\r\nlines\"\n3,y\n4,z\n")
+        #expect((0..<4).map(shifted.line(ofRow:)) == [4, 7, 9, 10])
+        #expect(shifted.lineShifts.count == 3)
+    }
+
     @Test func headerOnlyAndUnnamedColumns() throws {
         let table = try parse("a,,c\n")
         #expect(table.names == ["a", "Unnamed: 1", "c"])
