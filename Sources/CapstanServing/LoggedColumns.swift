@@ -175,28 +175,30 @@ public struct LoggedColumns: Sendable {
             filled += indexes.count
             // Values go straight into the columns' storage: one exclusive access per group
             // rather than two copy-on-write checks per value (a window has tens of millions).
-            // The loops are written out per type: a helper closure over `reader` would box it
-            // and check exclusivity dynamically on every value.
+            // A group's numbers are contiguous, column after column, so they are taken in one
+            // bounds check; the loops are written out per type, as a helper closure over
+            // `reader` would box it and check exclusivity dynamically on every value.
+            let width = type == 1 ? 4 : 8
+            let numbers = (1...3).contains(type) ? try reader.take(indexes.count * rows * width) : UnsafeRawBufferPointer(start: nil, count: 0)
             try columns.withUnsafeMutableBufferPointer { columns in
-                for index in indexes {
+                for (position, index) in indexes.enumerated() {
+                    let base = position * rows * width
                     switch type {
                     case 1:
-                        let raw = try reader.take(rows * 4)
                         for row in 0..<rows {
-                            let bits = UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: row * 4, as: UInt32.self))
+                            let bits = UInt32(littleEndian: numbers.loadUnaligned(fromByteOffset: base + row * 4, as: UInt32.self))
                             columns[index].append(number: Double(Float(bitPattern: bits)))
                         }
                         columns[index].integral = false
                     case 2:
-                        let raw = try reader.take(rows * 8)
                         for row in 0..<rows {
-                            columns[index].append(number: Double(bitPattern: UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: row * 8, as: UInt64.self))))
+                            let bits = UInt64(littleEndian: numbers.loadUnaligned(fromByteOffset: base + row * 8, as: UInt64.self))
+                            columns[index].append(number: Double(bitPattern: bits))
                         }
                         columns[index].integral = false
                     case 3:
-                        let raw = try reader.take(rows * 8)
                         for row in 0..<rows {
-                            columns[index].append(number: Double(Int64(littleEndian: raw.loadUnaligned(fromByteOffset: row * 8, as: Int64.self))))
+                            columns[index].append(number: Double(Int64(littleEndian: numbers.loadUnaligned(fromByteOffset: base + row * 8, as: Int64.self))))
                         }
                     case 4:
                         for _ in 0..<rows {
