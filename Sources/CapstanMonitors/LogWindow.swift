@@ -27,45 +27,71 @@ public struct LogWindow: Sendable {
 
     public var requestCount: Int { latencies.count }
 
+    /// What an evaluation reads of each logged prediction besides its outcome (status,
+    /// latency, time, feedback): a frame costs more to read than everything else together.
+    public enum Contents: Sendable {
+        /// Nothing more (operational checks).
+        case outcomes
+        /// The inputs (drift and data-quality checks).
+        case inputs
+        /// The inputs, outputs and predicted labels (performance checks).
+        case inputsAndOutputs
+    }
+
     public init(start: Int64, end: Int64) {
         self.start = start
         self.end = end
     }
 
-    /// Reads the window from the log. `frames` decodes inputs and outputs, which only
-    /// checks of the data need; operational checks read the outcomes alone. A large window
-    /// is read as two halves at once, on two connections.
-    public static func read(_ query: PredictionWindowQuery, frames: Bool, from store: PredictionLogStore) async throws -> LogWindow {
+    /// Reads the window from the log, each prediction's outcome and `contents`.
+    ///
+    /// A large window is read as two halves at once, each on a thread of its own rather than
+    /// on Swift's cooperative pool: stepping a million rows takes a second or more, and on
+    /// the pool it would hold the threads that answer predictions for that long.
+    public static func read(_ query: PredictionWindowQuery, reading contents: Contents, from store: PredictionLogStore) async throws -> LogWindow {
         var query = query
-        query.withFrames = frames
+        query.withInputs = contents != .outcomes
+        query.withOutputs = contents == .inputsAndOutputs
         let parts = try await store.halves(of: query)
-        var window = LogWindow(start: query.since, end: query.until)
+        let threads = parts.map { _ in ThreadExecutor(name: "monitor-read") }
+        defer { for thread in threads { thread.stop() } }
+        var read = [LogWindow?](repeating: nil, count: parts.count)
         try await withThrowingTaskGroup(of: (Int, LogWindow).self) { group in
             for (index, part) in parts.enumerated() {
-                group.addTask { (index, try await readPart(part, frames: frames, from: store)) }
+                // The first part is the one the others join: room for the whole window.
+                let expectedRows = index == 0 ? query.latest : part.latest
+                group.addTask(executorPreference: threads[index]) {
+                    (index, try await readPart(part, reading: contents, expectedRows: expectedRows, from: store))
+                }
             }
-            var read = [LogWindow?](repeating: nil, count: parts.count)
             for try await (index, part) in group { read[index] = part }
-            for part in read { window.append(contentsOf: part!) }
+        }
+        // The first part keeps the room it reserved; the others join it.
+        var window = read[0]!
+        (window.start, window.end) = (query.since, query.until)
+        for index in read.indices.dropFirst() {
+            window.append(contentsOf: read[index]!)
+            read[index] = nil
         }
         return window
     }
 
-    private static func readPart(_ query: PredictionWindowQuery, frames: Bool, from store: PredictionLogStore) async throws -> LogWindow {
+    private static func readPart(_ query: PredictionWindowQuery, reading contents: Contents, expectedRows: Int?,
+                                 from store: PredictionLogStore) async throws -> LogWindow {
         var empty = LogWindow(start: query.since, end: query.until)
-        if let latest = query.latest, frames {
+        if let expectedRows, contents != .outcomes {
             // Single-row requests are the common case: room for that many rows up front.
-            empty.inputs = LoggedColumns(expectedRows: latest)
-            empty.outputs = LoggedColumns(expectedRows: latest)
-            for list in [\LogWindow.predictedLabels, \LogWindow.feedbackLabels] { empty[keyPath: list].reserveCapacity(latest) }
-            empty.latencies.reserveCapacity(latest)
-            empty.failed.reserveCapacity(latest)
-            empty.firstInputRow.reserveCapacity(latest)
-            empty.firstOutputRow.reserveCapacity(latest)
+            empty.inputs = LoggedColumns(expectedRows: expectedRows)
+            empty.outputs = LoggedColumns(expectedRows: expectedRows)
+            for list in [\LogWindow.predictedLabels, \LogWindow.feedbackLabels] { empty[keyPath: list].reserveCapacity(expectedRows) }
+            empty.latencies.reserveCapacity(expectedRows)
+            empty.failed.reserveCapacity(expectedRows)
+            empty.firstInputRow.reserveCapacity(expectedRows)
+            empty.firstOutputRow.reserveCapacity(expectedRows)
         }
         let builder = Mutex(empty)
         try await store.forEachPrediction(in: query) { prediction in
-            builder.withLock { $0.add(prediction, frames: frames) }
+            builder.withLock { $0.add(prediction, reading: contents) }
         }
         return builder.withLock { window in
             var result = LogWindow(start: 0, end: 0)
@@ -77,13 +103,8 @@ public struct LogWindow: Sendable {
     /// Appends the requests of another part of the same window.
     mutating func append(contentsOf other: LogWindow) {
         let inputOffset = inputs.rowCount, outputOffset = outputs.rowCount
-        if requestCount == 0 {
-            inputs = other.inputs
-            outputs = other.outputs
-        } else {
-            inputs.append(contentsOf: other.inputs)
-            outputs.append(contentsOf: other.outputs)
-        }
+        inputs.append(contentsOf: other.inputs)
+        outputs.append(contentsOf: other.outputs)
         firstInputRow += other.firstInputRow.map { $0 + inputOffset }
         firstOutputRow += other.firstOutputRow.map { $0.map { $0 + outputOffset } }
         predictedLabels += other.predictedLabels
@@ -95,8 +116,8 @@ public struct LogWindow: Sendable {
         undecodable += other.undecodable
     }
 
-    mutating func add(_ prediction: LoggedPrediction, frames: Bool) {
-        if frames {
+    mutating func add(_ prediction: LoggedPrediction, reading contents: Contents) {
+        if contents != .outcomes {
             let inputRow = inputs.rowCount
             do {
                 try inputs.append(prediction.inputs)
@@ -108,7 +129,7 @@ public struct LogWindow: Sendable {
             }
             firstInputRow.append(inputRow)
             let outputRow = outputs.rowCount
-            if let bytes = prediction.outputs, (try? outputs.append(bytes)) != nil {
+            if contents == .inputsAndOutputs, let bytes = prediction.outputs, (try? outputs.append(bytes)) != nil {
                 firstOutputRow.append(outputRow)
             } else {
                 if prediction.outputs != nil { undecodable += 1 }

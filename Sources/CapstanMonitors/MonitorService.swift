@@ -57,7 +57,7 @@ public final class MonitorService: Sendable {
         do {
             let spec = try MonitorSpec(parsing: JSONParser.parse(Array(monitor.spec.utf8)))
             let query = self.query(spec, now: now)
-            let current = try await LogWindow.read(query, frames: spec.kind != .operational, from: log)
+            let current = try await LogWindow.read(query, reading: Self.contents(spec.kind), from: log)
             window = (current.earliest ?? query.since, query.until)
             outcome = try await evaluate(spec, current: current, query: query)
         } catch let error as MonitorError {
@@ -67,6 +67,7 @@ public final class MonitorService: Sendable {
         } catch let error as DataFileError {
             outcome = MonitorOutcome(status: .failed, message: error.description, requests: 0)
         }
+        FreedMemory.giveBack()
         let record = MonitorEvaluationRecord(
             monitor: monitor.name, time: now, windowStart: window.start, windowEnd: window.end, rowCount: Int64(outcome.requests),
             status: MonitorEvaluationRecord.Status(rawValue: outcome.status.rawValue) ?? .failed, message: outcome.message,
@@ -102,7 +103,7 @@ public final class MonitorService: Sendable {
                 earlier.since -= shift
                 earlier.until -= shift
                 if earlier.latest != nil { earlier.since = 0 }
-                let window = try await LogWindow.read(earlier, frames: true, from: log)
+                let window = try await LogWindow.read(earlier, reading: .inputs, from: log)
                 guard window.requestCount >= spec.minRows else {
                     return .skipped("the reference window (\(Self.describe(offset)) earlier) has \(window.requestCount) predictions; at least \(spec.minRows) needed",
                                     requests: requests)
@@ -112,6 +113,14 @@ public final class MonitorService: Sendable {
                 throw MonitorError.invalidData("a drift monitor needs a reference")
             }
             return try DriftCheck.evaluate(spec, current: current.inputTable(source: "the window"), reference: reference, requests: requests)
+        }
+    }
+
+    static func contents(_ kind: MonitorSpec.Kind) -> LogWindow.Contents {
+        switch kind {
+        case .operational: .outcomes
+        case .drift, .dataQuality: .inputs
+        case .performance: .inputsAndOutputs
         }
     }
 

@@ -18,7 +18,7 @@ import Testing
                                         inputs: FrameEncoding.encode(frame),
                                         outputs: FrameEncoding.encode(try FeatureFrame([(name: "label", column: .string([predicted[index]]))])),
                                         predictedLabel: predicted[index], latencyMilliseconds: latencies?[index] ?? 1, time: Int64(index),
-                                        feedbackLabel: truth[index], reward: nil), frames: true)
+                                        feedbackLabel: truth[index], reward: nil), reading: .inputsAndOutputs)
         }
         return window
     }

@@ -101,7 +101,9 @@ import Testing
             // The newest two, newest first (no sort of a million rows); failures count for
             // operational checks; without frames, inputs come back empty.
             #expect(try await read(PredictionWindowQuery(deployment: churn, since: 0, until: 100, latest: 2)).map(\.time) == [30, 20])
-            let bare = try await read(PredictionWindowQuery(deployment: churn, since: 0, until: 100, withFrames: false))
+            let bare = try await read(PredictionWindowQuery(deployment: churn, since: 0, until: 100, withInputs: false, withOutputs: false))
+            let inputsOnly = try await read(PredictionWindowQuery(deployment: churn, since: 0, until: 100, withOutputs: false))
+            #expect(inputsOnly.allSatisfy { $0.inputs == [1, 2, 3] && $0.outputs == nil && $0.predictedLabel == nil })
             #expect(bare.map(\.time) == [10, 20, 30] && bare.allSatisfy { $0.inputs.isEmpty && $0.outputs == nil })
             #expect(try await read(PredictionWindowQuery(deployment: churn, since: 0, until: 100, successfulOnly: false)).map(\.time) == [10, 20, 30, 35])
             #expect(try await read(PredictionWindowQuery(deployment: churn, variant: "next", since: 0, until: 1000)).map(\.time) == [25])

@@ -14,14 +14,13 @@ public struct PredictionWindowQuery: Sendable, Equatable {
     public var successfulOnly: Bool
     /// Join each prediction's feedback (performance monitors).
     public var withFeedback: Bool
-    /// Read the logged inputs, outputs and predicted labels (checks of the data). Without
-    /// them only each prediction's outcome is read (variant, status, latency, time, feedback),
-    /// which the `predictions_outcomes` index holds: a million predictions are read without
-    /// visiting the table.
-    public var withFrames: Bool
+    /// Read the logged inputs (drift and data-quality checks).
+    public var withInputs: Bool
+    /// Read the logged outputs and predicted labels (performance checks).
+    public var withOutputs: Bool
 
     public init(deployment: String, variant: String? = nil, since: Int64, until: Int64, latest: Int? = nil,
-                successfulOnly: Bool = true, withFeedback: Bool = false, withFrames: Bool = true) {
+                successfulOnly: Bool = true, withFeedback: Bool = false, withInputs: Bool = true, withOutputs: Bool = true) {
         self.deployment = deployment
         self.variant = variant
         self.since = since
@@ -29,7 +28,8 @@ public struct PredictionWindowQuery: Sendable, Equatable {
         self.latest = latest
         self.successfulOnly = successfulOnly
         self.withFeedback = withFeedback
-        self.withFrames = withFrames
+        self.withInputs = withInputs
+        self.withOutputs = withOutputs
     }
 }
 
@@ -136,13 +136,16 @@ extension PredictionLogStore {
     }
 
     static func windowQuery(_ w: PredictionWindowQuery) -> SQLQueryString {
-        let frames: SQLQueryString = w.withFrames
-            ? "p.inputs, p.outputs, p.predicted_label" : "NULL AS inputs, NULL AS outputs, NULL AS predicted_label"
+        // Without inputs and outputs, only each prediction's outcome is read (variant, status,
+        // latency, time), which the `predictions_outcomes` index holds: a million predictions
+        // are then read without visiting the table.
+        let inputs: SQLQueryString = w.withInputs ? "p.inputs" : "NULL AS inputs"
+        let outputs: SQLQueryString = w.withOutputs ? "p.outputs, p.predicted_label" : "NULL AS outputs, NULL AS predicted_label"
         let feedback: SQLQueryString = w.withFeedback ? "f.label AS feedback_label, f.reward" : "NULL AS feedback_label, NULL AS reward"
         let feedbackJoin: SQLQueryString = w.withFeedback
             ? "LEFT JOIN prediction_feedback f ON f.deployment = p.deployment AND f.request_id = p.request_id" : ""
         let select: SQLQueryString = """
-            SELECT p.variant, p.status, \(frames), p.latency_ms, p.time, \(feedback)
+            SELECT p.variant, p.status, \(inputs), \(outputs), p.latency_ms, p.time, \(feedback)
             FROM predictions p \(feedbackJoin)
             WHERE \(windowFilter(w))
             """
