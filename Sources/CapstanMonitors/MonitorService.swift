@@ -13,14 +13,22 @@ public final class MonitorService: Sendable {
     public let alerts: AlertService
     let log: PredictionLogStore
     let deployments: DeploymentStore
+    /// What `dataset` and `artifact` references are found through: the served model
+    /// version, its run, and the run's files.
+    let registry: RegistryStore
+    let runs: RunStore
+    let artifacts: any ArtifactStore
     let logger: Logger
     /// Reference CSVs read once per file version: a monitor reruns every few minutes.
     let references = Mutex<[String: (modified: Date, table: DataTable)]>([:])
 
-    public init(database: Database, alerts: AlertService, logger: Logger) {
+    public init(database: Database, artifacts: any ArtifactStore, alerts: AlertService, logger: Logger) {
         self.store = MonitorStore(database: database)
         self.log = PredictionLogStore(database: database)
         self.deployments = DeploymentStore(database: database)
+        self.registry = RegistryStore(database: database)
+        self.runs = RunStore(database: database)
+        self.artifacts = artifacts
         self.alerts = alerts
         self.logger = logger
     }
@@ -33,13 +41,13 @@ public final class MonitorService: Sendable {
         } catch {
             throw MonitorError.invalidSpec(error.message)
         }
-        if case .csv(let path) = spec.reference {
-            // Read it now so a wrong path or a malformed file is an error at creation, not a
-            // failed evaluation minutes later.
+        if spec.reference?.isFile == true {
+            // Read it now so a wrong path, a missing training dataset or a malformed file is
+            // an error at creation, not a failed evaluation minutes later.
             do {
-                _ = try reference(csv: path)
-            } catch {
-                throw MonitorError.invalidSpec("reference.csv: \(error)")
+                _ = try await referenceTable(spec)
+            } catch let error as MonitorError {
+                throw MonitorError.invalidSpec(error.description)
             }
         }
         if spec.kind == .dataQuality, let expectations = spec.expectations {
@@ -95,8 +103,8 @@ public final class MonitorService: Sendable {
         case .drift:
             let reference: DataTable
             switch spec.reference {
-            case .csv(let path)?:
-                reference = try self.reference(csv: path)
+            case .csv?, .artifact?, .dataset?:
+                reference = try await referenceTable(spec)
             case .earlierWindow(let offset)?:
                 let shift = Int64(offset * 1000)
                 var earlier = query

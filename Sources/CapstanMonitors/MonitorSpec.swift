@@ -11,7 +11,8 @@ import CapstanServing
 /// kind: drift                 # drift | data_quality | performance | operational
 /// window: 1h                  # the last hour; or {predictions: 10000}: the latest 10,000
 /// schedule: 5m                # how often it runs (default: 5m)
-/// reference: {csv: /data/churn-train.csv}   # or {window: 1d}: the same span, 1 day earlier
+/// reference: {dataset: training}   # the served model's training data; or {csv: PATH},
+///                                   # {artifact: runs:/RUN_ID/data/train.csv}, {window: 1d}
 /// drift: {threshold: 0.1, drift_share: 0.5, categorical: [plan]}
 /// ```
 public struct MonitorSpec: Sendable, Equatable {
@@ -34,6 +35,15 @@ public struct MonitorSpec: Sendable, Equatable {
     public enum Reference: Sendable, Equatable {
         /// A CSV file the server can read (training or validation data).
         case csv(path: String)
+        /// A CSV file in this server's artifact store, `runs:/RUN_ID/PATH` or
+        /// `mlflow-artifacts:/PATH`: data logged with the run that trained the model, kept
+        /// where the server (every replica) can read it.
+        case artifact(uri: String)
+        /// The dataset the served model version's run logged with this input context
+        /// (`mlflow.log_input(dataset, context="training")`); `name` picks one when the run
+        /// logged several. Found through the deployment's active revision at every
+        /// evaluation, so a new model version brings its own training data.
+        case dataset(context: String, name: String?)
         /// The log itself, `offsetSeconds` earlier: the window of the same length ending
         /// that long before the evaluated one (week-over-week, say).
         case earlierWindow(offsetSeconds: Double)
@@ -129,7 +139,10 @@ extension MonitorSpec {
         switch kind {
         case .drift, .dataQuality:
             guard reference != nil || kind == .dataQuality else {
-                throw SpecError("a drift monitor needs a reference: {csv: PATH} (training data) or {window: 1d} (the log, a day earlier)")
+                throw SpecError("""
+                    a drift monitor needs a reference: {dataset: training} (the served model's training data), {csv: PATH}, \
+                    {artifact: runs:/RUN_ID/PATH} or {window: 1d} (the log, a day earlier)
+                    """)
             }
         case .performance, .operational:
             guard reference == nil else { throw SpecError("reference is for drift and data_quality monitors; a \(kind.rawValue) monitor has none") }
@@ -171,12 +184,41 @@ extension MonitorSpec {
     }
 
     static func reference(_ object: SpecObject) throws(SpecError) -> Reference {
-        try object.rejectUnknown(["csv", "window"])
-        switch (object.has("csv"), object.has("window")) {
-        case (true, false): return .csv(path: try object.string("csv"))
-        case (false, true): return .earlierWindow(offsetSeconds: try object.seconds("window", atMost: 366 * 86_400))
-        default: throw SpecError("reference takes one of csv (a CSV file the server can read) or window (how much earlier, such as 1d)")
+        try object.rejectUnknown(["csv", "artifact", "dataset", "name", "window"])
+        let forms = ["csv", "artifact", "dataset", "window"].filter(object.has)
+        guard forms.count == 1 else {
+            throw SpecError("""
+                reference takes one of csv (a CSV file the server can read), artifact (runs:/RUN_ID/PATH or \
+                mlflow-artifacts:/PATH), dataset (an input context of the served model's run, such as training) or window \
+                (how much earlier, such as 1d)
+                """)
         }
+        if object.has("name"), forms[0] != "dataset" {
+            throw SpecError("\(object.field("name")) chooses among the datasets of reference.dataset; \(object.field(forms[0])) has none")
+        }
+        switch forms[0] {
+        case "csv": return .csv(path: try object.string("csv"))
+        case "artifact": return .artifact(uri: try artifactURI(object))
+        case "dataset": return .dataset(context: try object.string("dataset"), name: try object.optionalString("name"))
+        default: return .earlierWindow(offsetSeconds: try object.seconds("window", atMost: 366 * 86_400))
+        }
+    }
+
+    /// `runs:/RUN_ID/PATH` or `mlflow-artifacts:/PATH`, checked for shape only: whether the
+    /// file is there is for the service to find out.
+    static func artifactURI(_ object: SpecObject) throws(SpecError) -> String {
+        let uri = try object.string("artifact")
+        let expected = """
+            \(object.field("artifact")) must be runs:/RUN_ID/PATH or mlflow-artifacts:/PATH (a file in this server's artifact \
+            store), got '\(uri)'; for a file on the server's disk use reference: {csv: PATH}
+            """
+        if uri.hasPrefix("runs:/") {
+            let parts = uri.dropFirst("runs:/".count).split(separator: "/", maxSplits: 1)
+            guard parts.count == 2, !parts[1].isEmpty else { throw SpecError(expected) }
+        } else {
+            guard uri.hasPrefix("mlflow-artifacts:"), uri.count > "mlflow-artifacts:/".count else { throw SpecError(expected) }
+        }
+        return uri
     }
 
     static func driftOptions(_ object: SpecObject) throws(SpecError) -> DriftOptions {

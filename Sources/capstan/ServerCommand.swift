@@ -69,7 +69,7 @@ struct ServerCommand: AsyncParsableCommand {
         let deployments = DeploymentService(database: db, registry: registry, artifacts: artifactStore, logger: logger)
         let alerts = AlertService(database: db, externalURL: externalURL ?? "http://\(host):\(port)",
                                   evaluationInterval: Int64(ruleInterval * 1000), logger: logger)
-        let monitors = MonitorService(database: db, alerts: alerts, logger: logger)
+        let monitors = MonitorService(database: db, artifacts: artifactStore, alerts: alerts, logger: logger)
         let services = ServerServices(
             database: db, tracking: tracking, registry: registry, artifacts: artifactStore, deployments: deployments, monitors: monitors,
             authenticator: auth ? TokenAuthenticator(store: TokenStore(database: db)) : nil

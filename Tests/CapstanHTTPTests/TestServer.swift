@@ -30,7 +30,7 @@ func withServer<T: Sendable>(auth: Bool = false, maxShadowsInFlight: Int = 64, d
         database: database, tracking: tracking, registry: registry, artifacts: artifacts,
         deployments: DeploymentService(database: database, registry: registry, artifacts: artifacts, logger: logger,
                                        maxShadowsInFlight: maxShadowsInFlight),
-        monitors: MonitorService(database: database, alerts: alerts, logger: logger),
+        monitors: MonitorService(database: database, artifacts: artifacts, alerts: alerts, logger: logger),
         authenticator: auth ? TokenAuthenticator(store: TokenStore(database: database), cacheSeconds: 0) : nil
     )
     try await services.deployments.restore()

@@ -42,6 +42,30 @@ import Testing
         #expect(operational.window == .last(seconds: 3600) && operational.minRows == 1)
     }
 
+    @Test func referencesNameTheTrainingDatasetAStoredFileOrAnEarlierWindow() throws {
+        func reference(_ json: String) throws -> MonitorSpec.Reference? {
+            try spec(#"{"name": "m", "deployment": "churn", "kind": "drift", "reference": \#(json)}"#).reference
+        }
+        #expect(try reference(#"{"dataset": "training"}"#) == .dataset(context: "training", name: nil))
+        #expect(try reference(#"{"dataset": "training", "name": "churn-train"}"#) == .dataset(context: "training", name: "churn-train"))
+        #expect(try reference(#"{"artifact": "runs:/4f1c/data/train.csv"}"#) == .artifact(uri: "runs:/4f1c/data/train.csv"))
+        #expect(try reference(#"{"artifact": "mlflow-artifacts:/1/4f1c/artifacts/train.csv"}"#) == .artifact(uri: "mlflow-artifacts:/1/4f1c/artifacts/train.csv"))
+        #expect(try reference(#"{"csv": "/data/train.csv"}"#) == .csv(path: "/data/train.csv"))
+        #expect(try reference(#"{"window": "7d"}"#) == .earlierWindow(offsetSeconds: 7 * 86_400))
+    }
+
+    @Test func referenceMistakesAreNamedByField() {
+        let base = #""name": "m", "deployment": "churn", "kind": "drift""#
+        #expect(error(#"{\#(base), "reference": {"dataset": ""}}"#)?.contains("reference.dataset must be a non-empty string") == true)
+        #expect(error(#"{\#(base), "reference": {"dataset": "training", "csv": "a.csv"}}"#)?.contains("reference takes one of csv") == true)
+        #expect(error(#"{\#(base), "reference": {"csv": "a.csv", "name": "x"}}"#)?.contains("reference.name chooses among the datasets of reference.dataset") == true)
+        #expect(error(#"{\#(base), "reference": {"name": "x"}}"#)?.contains("reference takes one of") == true)
+        #expect(error(#"{\#(base), "reference": {"artifact": "/data/train.csv"}}"#)?
+            .contains("reference.artifact must be runs:/RUN_ID/PATH or mlflow-artifacts:/PATH") == true)
+        #expect(error(#"{\#(base), "reference": {"artifact": "runs:/4f1c"}}"#)?.contains("reference.artifact must be") == true)
+        #expect(error(#"{\#(base), "reference": {"datset": "training"}}"#)?.contains("reference.datset is not a known setting") == true)
+    }
+
     @Test func mistakesAreNamedByField() {
         let base = #""name": "m", "deployment": "churn""#
         #expect(error(#"{\#(base), "kind": "drift"}"#)?.contains("needs a reference") == true)

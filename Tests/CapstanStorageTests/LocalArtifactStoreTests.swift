@@ -44,6 +44,19 @@ struct LocalArtifactStoreTests {
         #expect(try await read("x/f.txt") == "second")
     }
 
+    @Test func fileInfoChangesWhenAFileIsReplaced() async throws {
+        try await write("x/f.txt", "first")
+        let path = try ArtifactPath(validating: "x/f.txt")
+        let first = try await store.fileInfo(path)
+        #expect(first.size == 5)
+        // File times tick coarsely (a few milliseconds); a replacement a moment later must show.
+        try await Task.sleep(for: .milliseconds(30))
+        try await write("x/f.txt", "second")
+        let second = try await store.fileInfo(path)
+        #expect(second.size == 6 && second.modified > first.modified)
+        await #expect(throws: StoreError.self) { try await store.fileInfo(try ArtifactPath(validating: "x")) }
+    }
+
     @Test func listingAFileOrMissingDirectoryIsEmpty() async throws {
         try await write("x/f.txt", "data")
         #expect(try await store.list(try ArtifactPath(validating: "x/f.txt")).isEmpty)

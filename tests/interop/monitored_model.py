@@ -20,13 +20,19 @@ COLUMNS = [f"f{i}" for i in range(FEATURES)]
 TIMEOUT = 30
 
 
-def register_classifier(server, rng, rows: int, prefix: str) -> tuple[str, np.ndarray]:
-    """Trains on `rows` normal rows drawn from `rng`, registers the model as version 1 of a new
-    registered model; returns its name and the training rows."""
+def fit_classifier(rng, rows: int):
+    """Trains on `rows` normal rows drawn from `rng`; returns the ONNX model and the training rows."""
     x = rng.normal(size=(rows, FEATURES)).astype(np.float32)
     y = (x[:, 0] + x[:, 1] > 0).astype(np.int64)
     model = convert_sklearn(LogisticRegression().fit(x, y), initial_types=[("float_input", FloatTensorType([None, FEATURES]))],
                             options={"zipmap": False})  # fmt: skip
+    return model, x
+
+
+def register_classifier(server, rng, rows: int, prefix: str) -> tuple[str, np.ndarray]:
+    """Trains on `rows` normal rows drawn from `rng`, registers the model as version 1 of a new
+    registered model; returns its name and the training rows."""
+    model, x = fit_classifier(rng, rows)
     # Callers are module fixtures: they run before the per-test fixture that points the
     # client at the server, and once per backend's server, so both URIs are set here.
     mlflow.set_tracking_uri(server.url)

@@ -15,6 +15,20 @@ public struct ArtifactEntry: Sendable, Equatable {
     }
 }
 
+/// A file's size and when it was last written: enough to tell whether a copy read earlier
+/// (a parsed reference table, say) is still the file's content.
+public struct ArtifactFileInfo: Sendable, Equatable {
+    public var size: Int64
+    /// Milliseconds since the Unix epoch. Replacing a file changes it, since writes land by
+    /// rename rather than in place.
+    public var modified: Int64
+
+    public init(size: Int64, modified: Int64) {
+        self.size = size
+        self.modified = modified
+    }
+}
+
 /// Where run and model artifacts live (a local directory now; S3-compatible later).
 ///
 /// Paths are ``ArtifactPath`` values, so traversal is refused before a store sees them;
@@ -26,6 +40,10 @@ public protocol ArtifactStore: Sendable {
     /// Size of the file at `path`.
     /// - Throws: ``StoreError/notFound(_:)`` when there is no file there.
     func fileSize(_ path: ArtifactPath) async throws -> Int64
+
+    /// Size and modification time of the file at `path`.
+    /// - Throws: ``StoreError/notFound(_:)`` when there is no file there (a directory is none).
+    func fileInfo(_ path: ArtifactPath) async throws -> ArtifactFileInfo
 
     /// Streams the file at `path` to `consume`, chunk by chunk.
     func read(_ path: ArtifactPath, _ consume: (ByteBuffer) async throws -> Void) async throws

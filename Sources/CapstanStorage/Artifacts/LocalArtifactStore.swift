@@ -59,6 +59,19 @@ public struct LocalArtifactStore: ArtifactStore {
         }
     }
 
+    public func fileInfo(_ path: ArtifactPath) async throws -> ArtifactFileInfo {
+        let url = try resolve(path)
+        return try await NIOThreadPool.singleton.runIfActive {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory), !isDirectory.boolValue,
+                  let attributes = try? FileManager.default.attributesOfItem(atPath: url.path) else {
+                throw StoreError.notFound("No artifact at '\(path)'.")
+            }
+            let modified = (attributes[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
+            return ArtifactFileInfo(size: (attributes[.size] as? NSNumber)?.int64Value ?? 0, modified: Int64((modified * 1000).rounded()))
+        }
+    }
+
     public func read(_ path: ArtifactPath, _ consume: (ByteBuffer) async throws -> Void) async throws {
         let url = try resolve(path)
         let handle = try await threadPool.runIfActive {
