@@ -88,6 +88,10 @@ extension PredictionLogStore {
     /// exactly its predictions, so that both can be read at once on two connections: one
     /// connection steps its rows on one core, and reading is most of an evaluation. A window
     /// under `minimumRows` stays whole (splitting costs two scans of the index).
+    ///
+    /// The halves are read after the split, on other connections: predictions the log
+    /// writes in between (it commits a batch every few milliseconds) join the newer half, so
+    /// a window of the newest N can hold a few more than N when traffic is heavy.
     public func halves(of window: PredictionWindowQuery, minimumRows: Int = 100_000) async throws -> [PredictionWindowQuery] {
         try await database.read { db in
             func time(offset: Int, descending: Bool) async throws -> Int64? {
