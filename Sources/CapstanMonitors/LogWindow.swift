@@ -2,7 +2,6 @@ import CapstanMonitoring
 import CapstanServing
 import CapstanStorage
 import Foundation
-import Synchronization
 
 /// A window of a deployment's prediction log as one evaluation reads it: the served inputs
 /// and outputs as columns, and per request its outcome, latency and feedback.
@@ -48,11 +47,14 @@ public struct LogWindow: Sendable {
     /// A large window is read as two halves at once, each on a thread of its own rather than
     /// on Swift's cooperative pool: stepping a million rows takes a second or more, and on
     /// the pool it would hold the threads that answer predictions for that long.
-    public static func read(_ query: PredictionWindowQuery, reading contents: Contents, from store: PredictionLogStore) async throws -> LogWindow {
+    ///
+    /// - Parameter splitAbove: the smallest window read in halves (lowered by tests).
+    public static func read(_ query: PredictionWindowQuery, reading contents: Contents, from store: PredictionLogStore,
+                            splitAbove: Int = 100_000) async throws -> LogWindow {
         var query = query
         query.withInputs = contents != .outcomes
         query.withOutputs = contents == .inputsAndOutputs
-        let parts = try await store.halves(of: query)
+        let parts = try await store.halves(of: query, minimumRows: splitAbove)
         let threads = parts.map { _ in ThreadExecutor(name: "monitor-read") }
         defer { for thread in threads { thread.stop() } }
         var read = [LogWindow?](repeating: nil, count: parts.count)
@@ -66,8 +68,10 @@ public struct LogWindow: Sendable {
             }
             for try await (index, part) in group { read[index] = part }
         }
-        // The first part keeps the room it reserved; the others join it.
+        // The first part keeps the room it reserved; the others join it. It is moved out of
+        // `read` before it grows: a second reference would make the first append copy it.
         var window = read[0]!
+        read[0] = nil
         (window.start, window.end) = (query.since, query.until)
         for index in read.indices.dropFirst() {
             window.append(contentsOf: read[index]!)
@@ -89,14 +93,24 @@ public struct LogWindow: Sendable {
             empty.firstInputRow.reserveCapacity(expectedRows)
             empty.firstOutputRow.reserveCapacity(expectedRows)
         }
-        let builder = Mutex(empty)
-        try await store.forEachPrediction(in: query) { prediction in
-            builder.withLock { $0.add(prediction, reading: contents) }
+        let builder = Builder(empty)
+        try await store.forEachPrediction(in: query) { prediction in builder.window.add(prediction, reading: contents) }
+        return builder.take()
+    }
+
+    /// The window a part's rows are added to. `forEachPrediction` calls its body on one
+    /// thread, one row after another, and returns after the last: no lock is needed.
+    private final class Builder: @unchecked Sendable {
+        @exclusivity(unchecked) var window: LogWindow
+
+        init(_ window: LogWindow) {
+            self.window = window
         }
-        return builder.withLock { window in
-            var result = LogWindow(start: 0, end: 0)
-            swap(&result, &window)
-            return result
+
+        func take() -> LogWindow {
+            var taken = LogWindow(start: 0, end: 0)
+            swap(&taken, &window)
+            return taken
         }
     }
 

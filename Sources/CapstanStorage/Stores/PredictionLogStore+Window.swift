@@ -64,7 +64,8 @@ extension PredictionLogStore {
     /// millions of rows. Oldest first for a time range; newest first for the latest N (an
     /// outer sort of a million rows would cost more than the whole read, and every check is
     /// indifferent to order). Requests whose inputs did not fit the model are left out: they
-    /// were never served.
+    /// were never served. `body` is called for one row after another, never concurrently,
+    /// and all calls are over when this returns.
     public func forEachPrediction(in window: PredictionWindowQuery, _ body: @escaping @Sendable (LoggedPrediction) -> Void) async throws {
         try await database.read { db in
             let query = Self.windowQuery(window)
