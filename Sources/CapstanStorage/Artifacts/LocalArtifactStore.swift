@@ -48,15 +48,7 @@ public struct LocalArtifactStore: ArtifactStore {
     }
 
     public func fileSize(_ path: ArtifactPath) async throws -> Int64 {
-        let url = try resolve(path)
-        return try await NIOThreadPool.singleton.runIfActive {
-            var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory), !isDirectory.boolValue,
-                  let attributes = try? FileManager.default.attributesOfItem(atPath: url.path) else {
-                throw StoreError.notFound("No artifact at '\(path)'.")
-            }
-            return (attributes[.size] as? NSNumber)?.int64Value ?? 0
-        }
+        try await fileInfo(path).size
     }
 
     public func fileInfo(_ path: ArtifactPath) async throws -> ArtifactFileInfo {
