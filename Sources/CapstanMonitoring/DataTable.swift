@@ -107,3 +107,22 @@ public struct DataFileError: Error, CustomStringConvertible, Equatable {
         return "\(place): \(message)"
     }
 }
+
+extension DataTable {
+    /// Checks that `current` has this reference's columns and no others, and that every
+    /// `categorical` name is one of them: two samples compared column by column must
+    /// describe the same data.
+    ///
+    /// - Throws: ``DataFileError`` naming the file and the column.
+    func requireSameColumns(as current: DataTable, categorical: Set<String>) throws(DataFileError) {
+        if let missing = names.first(where: { current.column(named: $0) == nil }) {
+            throw DataFileError(file: current.source, line: 1, column: missing, message: "the reference (\(source)) has this column; the current data does not")
+        }
+        if let extra = current.names.first(where: { column(named: $0) == nil }) {
+            throw DataFileError(file: source, line: 1, column: extra, message: "the current data (\(current.source)) has this column; the reference does not")
+        }
+        for name in categorical where column(named: name) == nil {
+            throw DataFileError(file: source, line: nil, column: name, message: "--categorical names a column the data does not have")
+        }
+    }
+}

@@ -29,15 +29,7 @@ public struct DatasetDrift: Sendable {
     /// - Throws: ``DataFileError`` naming the file and column when a column is on one side
     ///   only: the two samples must describe the same data.
     public static func compare(reference: DataTable, current: DataTable, options: Options = Options()) throws(DataFileError) -> DatasetDrift {
-        if let missing = reference.names.first(where: { current.column(named: $0) == nil }) {
-            throw DataFileError(file: current.source, line: 1, column: missing, message: "the reference (\(reference.source)) has this column; the current data does not")
-        }
-        if let extra = current.names.first(where: { reference.column(named: $0) == nil }) {
-            throw DataFileError(file: reference.source, line: 1, column: extra, message: "the current data (\(current.source)) has this column; the reference does not")
-        }
-        for name in options.categorical where reference.column(named: name) == nil {
-            throw DataFileError(file: reference.source, line: nil, column: name, message: "--categorical names a column the data does not have")
-        }
+        try reference.requireSameColumns(as: current, categorical: options.categorical)
         let columns = ParallelMap.map(reference.names.indices) { index -> ColumnDrift in
             let name = reference.names[index]
             let referenceColumn = reference.columns[index]

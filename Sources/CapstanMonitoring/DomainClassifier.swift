@@ -102,15 +102,7 @@ public struct DomainClassifier: Sendable, Equatable {
     /// - Throws: ``DataFileError`` naming the file and column when a column is on one side
     ///   only, or when `options.categorical` names a column the data does not have.
     public static func measure(reference: DataTable, current: DataTable, options: Options = Options()) throws(DataFileError) -> DomainClassifier {
-        if let missing = reference.names.first(where: { current.column(named: $0) == nil }) {
-            throw DataFileError(file: current.source, line: 1, column: missing, message: "the reference (\(reference.source)) has this column; the current data does not")
-        }
-        if let extra = current.names.first(where: { reference.column(named: $0) == nil }) {
-            throw DataFileError(file: reference.source, line: 1, column: extra, message: "the current data (\(current.source)) has this column; the reference does not")
-        }
-        for name in options.categorical where reference.column(named: name) == nil {
-            throw DataFileError(file: reference.source, line: nil, column: name, message: "--categorical names a column the data does not have")
-        }
+        try reference.requireSameColumns(as: current, categorical: options.categorical)
         precondition(options.folds >= 2 && options.maxRowsPerSide >= 1 && (2...256).contains(options.bins) && (1...254).contains(options.maxCategories))
 
         var random = SplitMix64(seed: options.seed)

@@ -53,25 +53,14 @@ final class SQLiteConnection: @unchecked Sendable {
 
     /// Runs one statement, passing each result row to `onRow`.
     func execute(_ sql: String, _ binds: [SQLiteValue], onRow: (SQLiteRow) throws -> Void) throws {
-        let statement = try prepared(sql)
-        defer {
-            sqlite3_reset(statement)
-            sqlite3_clear_bindings(statement)
-        }
-        for (offset, value) in binds.enumerated() {
-            try check(bind(value, at: Int32(offset + 1), in: statement))
-        }
         var columns: SQLiteColumns?
-        while true {
-            let result = sqlite3_step(statement)
-            if result == SQLITE_DONE { return }
-            guard result == SQLITE_ROW else { throw error(result) }
-            let names = columns ?? SQLiteColumns(statement: statement)
+        try forEachRow(sql, binds) { row in
+            let names = columns ?? SQLiteColumns(statement: row.statement)
             columns = names
             var values: [SQLiteValue] = []
             values.reserveCapacity(names.count)
             for index in 0..<Int32(names.count) {
-                values.append(Self.column(index, of: statement))
+                values.append(Self.column(index, of: row.statement))
             }
             try onRow(SQLiteRow(columns: names, values: values))
         }
