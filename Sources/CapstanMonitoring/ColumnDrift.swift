@@ -28,7 +28,9 @@ public struct ColumnDrift: Sendable, Equatable {
 
         init(_ column: DataTable.Column) {
             switch column {
-            case .numeric(let values): self = .numbers(values.filter(\.isFinite))
+            // Usually nothing is missing: the column is then shared, not copied (a monitor's
+            // window has a million values per column).
+            case .numeric(let values): self = .numbers(values.allSatisfy(\.isFinite) ? values : values.filter(\.isFinite))
             case .text(let values): self = .text(values.compactMap { $0 })
             }
         }

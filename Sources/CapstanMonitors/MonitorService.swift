@@ -31,6 +31,7 @@ public final class MonitorService: Sendable {
         self.artifacts = artifacts
         self.alerts = alerts
         self.logger = logger
+        FreedMemory.keepFreedBlocks
     }
 
     /// Creates a monitor, or replaces the one with the same name, from its spec.

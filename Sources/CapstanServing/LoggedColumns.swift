@@ -83,13 +83,18 @@ public struct LoggedColumns: Sendable {
 
     /// Appends the rows of one logged frame; a frame that does not decode adds nothing.
     public mutating func append(_ bytes: [UInt8]) throws {
+        try bytes.withUnsafeBytes { try append($0) }
+    }
+
+    /// Appends the rows of one logged frame, borrowed from where it is stored.
+    public mutating func append(_ bytes: UnsafeRawBufferPointer) throws {
         if bytes.first == UInt8(ascii: "{") {
-            append(try FrameEncoding.decode(bytes))
+            append(try FrameEncoding.decode(Array(bytes)))
             return
         }
         let rows: Int, filled: Int
         do {
-            (rows, filled) = try bytes.withUnsafeBufferPointer { buffer in try appendEncoded(buffer) }
+            (rows, filled) = try appendEncoded(bytes)
         } catch {
             for index in columns.indices { columns[index].truncate(to: rowCount) }
             lastHeaders = []
@@ -121,9 +126,14 @@ public struct LoggedColumns: Sendable {
     /// Appends the rows of columns gathered separately (a window read in parts), matching
     /// columns by name as frames are.
     public mutating func append(contentsOf other: LoggedColumns) {
-        for (name, column) in zip(other.names, other.columns) {
-            let index = self.index(of: name)
-            columns[index].append(contentsOf: column)
+        let indexes = other.names.map { index(of: $0) }
+        // A part of a million-prediction window is tens of megabytes per column: the columns
+        // are copied on every core (each index appears once, so no two copies share a column).
+        columns.withUnsafeMutableBufferPointer { columns in
+            nonisolated(unsafe) let columns = columns
+            DispatchQueue.concurrentPerform(iterations: indexes.count) { position in
+                columns[indexes[position]].append(contentsOf: other.columns[position])
+            }
         }
         rowCount += other.rowCount
         for index in columns.indices { columns[index].pad(to: rowCount) }
@@ -142,7 +152,7 @@ public struct LoggedColumns: Sendable {
 
     /// Appends a frame's values; returns its rows and how many columns it filled (a column
     /// appears once per frame, as frames come from `FeatureFrame`s with unique names).
-    private mutating func appendEncoded(_ bytes: UnsafeBufferPointer<UInt8>) throws -> (rows: Int, filled: Int) {
+    private mutating func appendEncoded(_ bytes: UnsafeRawBufferPointer) throws -> (rows: Int, filled: Int) {
         var filled = 0
         var reader = RawReader(bytes: bytes)
         guard try reader.byte() == FrameEncoding.magic, try reader.byte() == FrameEncoding.version else {
@@ -157,7 +167,7 @@ public struct LoggedColumns: Sendable {
             let count = try reader.varint(atMost: FrameEncoding.maxColumns)
             let start = count > 0 ? try reader.varint(atMost: 999_999_999) : 0
             let type = try reader.byte()
-            let header = UnsafeBufferPointer(rebasing: bytes[headerStart..<reader.offset])
+            let header = UnsafeRawBufferPointer(rebasing: bytes[headerStart..<reader.offset])
             let indexes: [Int]
             if group < lastHeaders.count, lastHeaders[group].count == header.count,
                lastHeaders[group].withUnsafeBufferPointer({ memcmp($0.baseAddress!, header.baseAddress!, header.count) == 0 }) {
@@ -219,7 +229,7 @@ public struct LoggedColumns: Sendable {
 
     /// A bounds-checked reader over borrowed bytes.
     struct RawReader: VarintReading {
-        let bytes: UnsafeBufferPointer<UInt8>
+        let bytes: UnsafeRawBufferPointer
         var offset = 0
 
         mutating func byte() throws -> UInt8 {
@@ -231,7 +241,7 @@ public struct LoggedColumns: Sendable {
         mutating func take(_ n: Int) throws -> UnsafeRawBufferPointer {
             guard n <= bytes.count - offset else { throw truncated }
             defer { offset += n }
-            return UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(bytes)[offset..<(offset + n)])
+            return UnsafeRawBufferPointer(rebasing: bytes[offset..<(offset + n)])
         }
 
         var truncated: FrameEncoding.DecodingError {

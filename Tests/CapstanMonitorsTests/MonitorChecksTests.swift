@@ -14,11 +14,16 @@ import Testing
         var window = LogWindow(start: 0, end: 1000)
         for index in ages.indices {
             let frame = try FeatureFrame([(name: "age", column: .float64([ages[index]])), (name: "plan", column: .string([plans[index]]))])
-            window.add(LoggedPrediction(variant: "stable", status: failed.contains(index) ? .error : .ok,
-                                        inputs: FrameEncoding.encode(frame),
-                                        outputs: FrameEncoding.encode(try FeatureFrame([(name: "label", column: .string([predicted[index]]))])),
-                                        predictedLabel: predicted[index], latencyMilliseconds: latencies?[index] ?? 1, time: Int64(index),
-                                        feedbackLabel: truth[index], reward: nil), reading: .inputsAndOutputs)
+            let inputs = FrameEncoding.encode(frame)
+            let outputs = FrameEncoding.encode(try FeatureFrame([(name: "label", column: .string([predicted[index]]))]))
+            inputs.withUnsafeBytes { inputs in
+                outputs.withUnsafeBytes { outputs in
+                    window.add(LoggedPrediction(status: failed.contains(index) ? .error : .ok, inputs: inputs, outputs: outputs,
+                                                predictedLabel: predicted[index], latencyMilliseconds: latencies?[index] ?? 1,
+                                                time: Int64(index), feedbackLabel: truth[index], reward: nil),
+                               reading: .inputsAndOutputs)
+                }
+            }
         }
         return window
     }

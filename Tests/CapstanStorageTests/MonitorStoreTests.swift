@@ -89,9 +89,17 @@ import Testing
                                   record("e", status: .invalidInput, time: 36), record("s", variant: "next", shadow: true, time: 25),
                                   record("late", time: 100)])
             try await log.addFeedback([FeedbackRecord(deployment: churn, requestId: "\(churn)/b", label: "0", reward: nil, time: 50)])
-            func read(_ query: PredictionWindowQuery) async throws -> [LoggedPrediction] {
-                let rows = Mutex<[LoggedPrediction]>([])
-                try await log.forEachPrediction(in: query) { row in rows.withLock { $0.append(row) } }
+            /// A row's fields, copied out while the row is there (its frames are borrowed).
+            struct Row {
+                var time: Int64, feedbackLabel: String?, inputs: [UInt8], outputs: [UInt8]?, predictedLabel: String?
+            }
+            func read(_ query: PredictionWindowQuery) async throws -> [Row] {
+                let rows = Mutex<[Row]>([])
+                try await log.forEachPrediction(in: query) { row in
+                    let copy = Row(time: row.time, feedbackLabel: row.feedbackLabel, inputs: Array(row.inputs),
+                                   outputs: row.outputs.map { Array($0) }, predictedLabel: row.predictedLabel)
+                    rows.withLock { $0.append(copy) }
+                }
                 return rows.withLock { $0 }
             }
             let window = try await read(PredictionWindowQuery(deployment: churn, since: 0, until: 100, withFeedback: true))

@@ -99,18 +99,15 @@ final class SQLiteConnection: @unchecked Sendable {
             return String(decoding: UnsafeBufferPointer(start: text, count: Int(sqlite3_column_bytes(statement, index))), as: UTF8.self)
         }
 
-        /// A blob, or text stored where a blob is expected (rows logged as JSON before 0007).
-        func bytes(_ index: Int32) -> [UInt8]? {
-            switch sqlite3_column_type(statement, index) {
-            case SQLITE_NULL: return nil
-            case SQLITE_TEXT:
-                guard let text = sqlite3_column_text(statement, index) else { return [] }
-                return Array(UnsafeBufferPointer(start: text, count: Int(sqlite3_column_bytes(statement, index))))
-            default:
-                let count = Int(sqlite3_column_bytes(statement, index))
-                guard let bytes = sqlite3_column_blob(statement, index), count > 0 else { return [] }
-                return Array(UnsafeRawBufferPointer(start: bytes, count: count))
+        /// A blob (or text) in place, without copying: valid until the statement steps on.
+        /// nil for NULL. Text stored where a blob is expected (rows logged as JSON
+        /// before 0007) comes back as its bytes.
+        func borrowedBytes(_ index: Int32) -> UnsafeRawBufferPointer? {
+            // As SQLite advises: the pointer first, then the size it has after any conversion.
+            guard let start = sqlite3_column_blob(statement, index) else {
+                return isNull(index) ? nil : UnsafeRawBufferPointer(start: nil, count: 0)
             }
+            return UnsafeRawBufferPointer(start: start, count: Int(sqlite3_column_bytes(statement, index)))
         }
     }
 

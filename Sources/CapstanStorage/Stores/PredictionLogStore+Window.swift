@@ -33,21 +33,23 @@ public struct PredictionWindowQuery: Sendable, Equatable {
     }
 }
 
-/// A logged prediction as a monitor reads it.
-public struct LoggedPrediction: Sendable {
-    public var variant: String
+/// A logged prediction as a monitor reads it, borrowed from the store's current row.
+///
+/// Its frames point into the row the store is stepping and are valid only inside the
+/// `forEachPrediction` body that receives them: a window is a million rows, and copying each
+/// frame out (and making strings of its variant and status) cost more than decoding it.
+public struct LoggedPrediction {
     public var status: PredictionRecord.Status
-    public var inputs: [UInt8]
-    public var outputs: [UInt8]?
+    public var inputs: UnsafeRawBufferPointer
+    public var outputs: UnsafeRawBufferPointer?
     public var predictedLabel: String?
     public var latencyMilliseconds: Double
     public var time: Int64
     public var feedbackLabel: String?
     public var reward: Double?
 
-    public init(variant: String, status: PredictionRecord.Status, inputs: [UInt8], outputs: [UInt8]?,
+    public init(status: PredictionRecord.Status, inputs: UnsafeRawBufferPointer, outputs: UnsafeRawBufferPointer?,
                 predictedLabel: String?, latencyMilliseconds: Double, time: Int64, feedbackLabel: String?, reward: Double?) {
-        self.variant = variant
         self.status = status
         self.inputs = inputs
         self.outputs = outputs
@@ -70,17 +72,17 @@ extension PredictionLogStore {
         try await database.read { db in
             let query = Self.windowQuery(window)
             if let sqlite = db as? SQLiteSQLDatabase {
-                // The hot path on SQLite: columns by position, not by name per row.
+                // The hot path on SQLite: columns by position, and only those the window reads.
                 let (sql, binds) = sqlite.serialize(query)
                 try sqlite.connection.forEachRow(sql, try binds.map(SQLiteValue.init(bind:))) { row in
-                    if let prediction = Self.loggedPrediction(row) { body(prediction) }
+                    Self.withLoggedPrediction(row, window, body)
                 }
                 return
             }
             try await db.execute(sql: query) { row in
                 // A row that does not decode is a damaged log row; skipping it keeps the rest of
                 // the window usable (every column read here is NOT NULL or optional).
-                if let prediction = try? Self.loggedPrediction(from: row, withFeedback: window.withFeedback) { body(prediction) }
+                try? Self.withLoggedPrediction(row, window, body)
             }
         }
     }
@@ -88,7 +90,7 @@ extension PredictionLogStore {
     /// Splits a window into two disjoint windows of about equal size that together hold
     /// exactly its predictions, so that both can be read at once on two connections: one
     /// connection steps its rows on one core, and reading is most of an evaluation. A window
-    /// under `minimumRows` stays whole (splitting costs two scans of the index).
+    /// under `minimumRows` stays whole (splitting costs a scan of half the index).
     ///
     /// The halves are read after the split, on other connections: predictions the log
     /// writes in between (it commits a batch every few milliseconds) join the newer half, so
@@ -107,18 +109,42 @@ extension PredictionLogStore {
                 let query: SQLQueryString = "SELECT count(*) AS n FROM predictions p WHERE \(Self.windowFilter(w))"
                 return Int(try await db.raw(query).first()?.decode(column: "n", as: Int64.self) ?? 0)
             }
+            /// The (k+1)-th newest prediction's time, and how many predictions are newer.
+            func boundary(afterNewest k: Int) async throws -> (time: Int64, newer: Int)? {
+                guard let sqlite = db as? SQLiteSQLDatabase else {
+                    guard let time = try await time(offset: k, descending: true) else { return nil }
+                    var newer = window
+                    newer.since = time + 1
+                    newer.latest = nil
+                    return (time, try await count(newer))
+                }
+                // On SQLite, one scan of the k+1 newest index entries finds both (two scans,
+                // an offset and a count, take twice as long).
+                let query: SQLQueryString = """
+                    SELECT p.time FROM predictions p WHERE \(Self.windowFilter(window))
+                    ORDER BY p.time DESC LIMIT \(unsafeRaw: String(k + 1))
+                    """
+                let (sql, binds) = sqlite.serialize(query)
+                var seen = 0, newer = 0, last: Int64?
+                try sqlite.connection.forEachRow(sql, try binds.map(SQLiteValue.init(bind:))) { row in
+                    let time = row.int64(0)
+                    if time != last { (newer, last) = (seen, time) }
+                    seen += 1
+                }
+                guard seen == k + 1, let last else { return nil }
+                return (last, newer)
+            }
             if let latest = window.latest {
                 // The newer half: every prediction later than the (k+1)-th newest one's time
                 // (at most k of them). The older half: the newest of the rest, up to `latest`
                 // in all; predictions sharing the boundary's millisecond all fall on its side.
-                let k = latest / 2
-                guard latest >= minimumRows, let boundary = try await time(offset: k, descending: true) else { return [window] }
+                guard latest >= minimumRows, let boundary = try await boundary(afterNewest: latest / 2) else { return [window] }
                 var newer = window
-                newer.since = boundary + 1
+                newer.since = boundary.time + 1
                 newer.latest = nil
                 var older = window
-                older.until = boundary + 1
-                older.latest = latest - (try await count(newer))
+                older.until = boundary.time + 1
+                older.latest = latest - boundary.newer
                 return [newer, older]
             }
             let total = try await count(window)
@@ -141,16 +167,17 @@ extension PredictionLogStore {
     }
 
     static func windowQuery(_ w: PredictionWindowQuery) -> SQLQueryString {
-        // Without inputs and outputs, only each prediction's outcome is read (variant, status,
-        // latency, time), which the `predictions_outcomes` index holds: a million predictions
-        // are then read without visiting the table.
+        // Without inputs and outputs, only each prediction's outcome is read (status, latency,
+        // time), which the `predictions_outcomes` index holds: a million predictions are then
+        // read without visiting the table. Columns not read are NULL, so that every column
+        // keeps its position for `withLoggedPrediction`.
         let inputs: SQLQueryString = w.withInputs ? "p.inputs" : "NULL AS inputs"
         let outputs: SQLQueryString = w.withOutputs ? "p.outputs, p.predicted_label" : "NULL AS outputs, NULL AS predicted_label"
         let feedback: SQLQueryString = w.withFeedback ? "f.label AS feedback_label, f.reward" : "NULL AS feedback_label, NULL AS reward"
         let feedbackJoin: SQLQueryString = w.withFeedback
             ? "LEFT JOIN prediction_feedback f ON f.deployment = p.deployment AND f.request_id = p.request_id" : ""
         let select: SQLQueryString = """
-            SELECT p.variant, p.status, \(inputs), \(outputs), p.latency_ms, p.time, \(feedback)
+            SELECT p.status, \(inputs), \(outputs), p.latency_ms, p.time, \(feedback)
             FROM predictions p \(feedbackJoin)
             WHERE \(windowFilter(w))
             """
@@ -158,22 +185,40 @@ extension PredictionLogStore {
         return "\(select) ORDER BY p.time DESC LIMIT \(unsafeRaw: String(max(0, latest)))"
     }
 
-    /// A row of ``windowQuery(_:)`` by position; nil for a damaged row.
-    static func loggedPrediction(_ row: SQLiteConnection.StatementRow) -> LoggedPrediction? {
-        guard let variant = row.text(0), let status = row.text(1), !row.isNull(5), !row.isNull(6) else { return nil }
-        return LoggedPrediction(variant: variant, status: PredictionRecord.Status(rawValue: status) ?? .error,
-                                inputs: row.bytes(2) ?? [], outputs: row.bytes(3), predictedLabel: row.text(4),
-                                latencyMilliseconds: row.double(5), time: row.int64(6), feedbackLabel: row.text(7),
-                                reward: row.isNull(8) ? nil : row.double(8))
+    /// Calls `body` with a row of ``windowQuery(_:)``, read by position. Each SQLite call costs
+    /// tens of nanoseconds, so columns the window does not read are not looked at, and the
+    /// status is compared as bytes rather than made a string.
+    static func withLoggedPrediction(_ row: SQLiteConnection.StatementRow, _ w: PredictionWindowQuery,
+                                     _ body: (LoggedPrediction) -> Void) {
+        let status: PredictionRecord.Status
+        let statusBytes = row.borrowedBytes(0) ?? UnsafeRawBufferPointer(start: nil, count: 0)
+        if statusBytes.count == 2, statusBytes[0] == UInt8(ascii: "o"), statusBytes[1] == UInt8(ascii: "k") {
+            status = .ok
+        } else {
+            status = PredictionRecord.Status(rawValue: String(decoding: statusBytes, as: UTF8.self)) ?? .error
+        }
+        let empty = UnsafeRawBufferPointer(start: nil, count: 0)
+        body(LoggedPrediction(
+            status: status, inputs: w.withInputs ? row.borrowedBytes(1) ?? empty : empty,
+            outputs: w.withOutputs ? row.borrowedBytes(2) : nil, predictedLabel: w.withOutputs ? row.text(3) : nil,
+            latencyMilliseconds: row.double(4), time: row.int64(5),
+            feedbackLabel: w.withFeedback ? row.text(6) : nil, reward: w.withFeedback && !row.isNull(7) ? row.double(7) : nil))
     }
 
-    static func loggedPrediction(from row: any SQLRow, withFeedback: Bool) throws -> LoggedPrediction {
-        LoggedPrediction(
-            variant: try row.string("variant"), status: PredictionRecord.Status(rawValue: try row.string("status")) ?? .error,
-            inputs: try row.optionalBytes("inputs") ?? [], outputs: try row.optionalBytes("outputs"),
-            predictedLabel: try row.optionalString("predicted_label"), latencyMilliseconds: try row.double("latency_ms"),
-            time: try row.int64("time"),
-            feedbackLabel: withFeedback ? try row.optionalString("feedback_label") : nil,
-            reward: withFeedback ? try row.optionalDouble("reward") : nil)
+    /// Calls `body` with a row of ``windowQuery(_:)`` as SQLKit reads it (PostgreSQL).
+    static func withLoggedPrediction(_ row: any SQLRow, _ w: PredictionWindowQuery, _ body: (LoggedPrediction) -> Void) throws {
+        let status = PredictionRecord.Status(rawValue: try row.string("status")) ?? .error
+        let inputs = try row.optionalBytes("inputs") ?? [], outputs = try row.optionalBytes("outputs")
+        let predictedLabel = try row.optionalString("predicted_label")
+        let latency = try row.double("latency_ms"), time = try row.int64("time")
+        let feedbackLabel = w.withFeedback ? try row.optionalString("feedback_label") : nil
+        let reward = w.withFeedback ? try row.optionalDouble("reward") : nil
+        inputs.withUnsafeBytes { inputs in
+            (outputs ?? []).withUnsafeBytes { outputBytes in
+                body(LoggedPrediction(status: status, inputs: inputs, outputs: outputs == nil ? nil : outputBytes,
+                                      predictedLabel: predictedLabel, latencyMilliseconds: latency, time: time,
+                                      feedbackLabel: feedbackLabel, reward: reward))
+            }
+        }
     }
 }
