@@ -31,7 +31,7 @@ public final class MonitorService: Sendable {
         self.artifacts = artifacts
         self.alerts = alerts
         self.logger = logger
-        FreedMemory.keepFreedBlocks
+        HeapPolicy.keepFreedBlocksUntilGivenBack
     }
 
     /// Creates a monitor, or replaces the one with the same name, from its spec.
@@ -76,7 +76,7 @@ public final class MonitorService: Sendable {
         } catch let error as DataFileError {
             outcome = MonitorOutcome(status: .failed, message: error.description, requests: 0)
         }
-        FreedMemory.giveBack()
+        HeapPolicy.giveBack()
         let record = MonitorEvaluationRecord(
             monitor: monitor.name, time: now, windowStart: window.start, windowEnd: window.end, rowCount: Int64(outcome.requests),
             status: MonitorEvaluationRecord.Status(rawValue: outcome.status.rawValue) ?? .failed, message: outcome.message,

@@ -80,6 +80,7 @@ struct DriftCommand: ParsableCommand {
     }
 
     func run() throws {
+        HeapPolicy.returnLargeBlocksWhenFreed()
         do {
             let reference = try DataTable.read(csv: self.reference)
             let current = try DataTable.read(csv: self.current)
