@@ -33,9 +33,12 @@ public enum KolmogorovSmirnov {
     /// that sorts a column once, faster than a comparison sort); nil when a side is empty.
     public static func twoSample(sortedReference reference: [Double], sortedCurrent current: [Double]) -> TestResult? {
         guard !reference.isEmpty, !current.isEmpty else { return nil }
-        let n1 = reference.count, n2 = current.count
-        var d = statistic(reference, current)
+        return test(statistic: statistic(reference, current), reference.count, current.count)
+    }
 
+    /// The test's outcome for statistic `d` between samples of `n1` and `n2` observations.
+    static func test(statistic d: Double, _ n1: Int, _ n2: Int) -> TestResult {
+        var d = d
         if max(n1, n2) <= exactSizeLimit, let exact = ExactTwoSampleKS.attempt(d, n1, n2) {
             d = exact.latticeStatistic
             if let p = exact.pValue {

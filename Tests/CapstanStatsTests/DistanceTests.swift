@@ -318,3 +318,46 @@ extension DriftFixtures {
         Array(repeating: "a", count: 6000) + Array(repeating: "b", count: bCount) + ["c"]
     }
 }
+
+/// The Wasserstein distance of a current sample much larger than the reference, computed
+/// without sorting it, against the merge of both sorted samples (checked against SciPy above).
+@Suite struct WassersteinLargeCurrentTests {
+    struct SplitMix: RandomNumberGenerator {
+        var state: UInt64
+        mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+    }
+
+    func sample(_ count: Int, shift: Double, decimals: Bool, _ random: inout SplitMix) -> [Double] {
+        (0..<count).map { _ in
+            let value = Double.random(in: 0...1, using: &random) + Double.random(in: 0...1, using: &random) + shift
+            return decimals ? (value * 100).rounded() / 100 : value
+        }
+    }
+
+    @Test(arguments: [(0.0, false), (0.0, true), (0.3, false), (-5, false), (5, true), (0.001, false)])
+    func agreesWithTheMergeOfBothSortedSamples(shift: Double, decimals: Bool) throws {
+        var random = SplitMix(state: UInt64(bitPattern: Int64(shift * 1000)) &+ (decimals ? 1 : 0))
+        // Rounded values give ties within and across the samples and current values equal to
+        // reference steps; shifts put current values below, across and above the reference.
+        let reference = sample(500, shift: 0, decimals: decimals, &random)
+        let current = sample(20_000, shift: shift, decimals: decimals, &random)
+        let sortedReference = reference.sorted()
+        let merged = Wasserstein.distance(sorted: sortedReference, current.sorted())
+        let placed = Wasserstein.distance(sortedReference: sortedReference, unsortedCurrent: current)
+        #expect(abs(placed - merged) <= 1e-12 * merged, "merged \(merged), placed \(placed)")
+        let normed = try #require(Wasserstein.normed(reference: reference, sortedReference: sortedReference, unsortedCurrent: current))
+        #expect(abs(normed - Wasserstein.normed(reference: reference, current: current)!) <= 1e-12 * normed)
+    }
+
+    @Test func aConstantReferenceAndValuesOnItsSteps() {
+        #expect(Wasserstein.distance(sortedReference: [2, 2, 2], unsortedCurrent: [1, 2, 3, 2]) == Wasserstein.distance([2, 2, 2], [1, 2, 3, 2]))
+        #expect(Wasserstein.distance(sortedReference: [1, 2, 3], unsortedCurrent: [3, 1, 2]) == 0)
+        #expect(Wasserstein.normed(reference: [], sortedReference: [], unsortedCurrent: [1]) == nil)
+    }
+}

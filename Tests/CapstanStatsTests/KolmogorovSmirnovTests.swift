@@ -152,3 +152,29 @@ import Testing
         }
     }
 }
+
+/// The statistic and p-value of a current sample much larger than the reference, computed
+/// without sorting it, against the merge of both sorted samples (checked against SciPy above).
+@Suite struct KolmogorovSmirnovLargeCurrentTests {
+    @Test(arguments: [(0.0, false), (0.0, true), (0.2, false), (-5, true), (5, false), (0.01, true)])
+    func agreesWithTheMergeOfBothSortedSamples(shift: Double, decimals: Bool) throws {
+        var random = WassersteinLargeCurrentTests.SplitMix(state: 7 &+ UInt64(bitPattern: Int64(shift * 100)) &+ (decimals ? 1 : 0))
+        let tests = WassersteinLargeCurrentTests()
+        // Rounded values tie within and across the samples; a 30,000-row current sample
+        // takes the asymptotic p-value and a 5,000-row one the exact one.
+        let reference = tests.sample(400, shift: 0, decimals: decimals, &random).sorted()
+        for currentCount in [5_000, 30_000] {
+            let current = tests.sample(currentCount, shift: shift, decimals: decimals, &random)
+            let merged = try #require(KolmogorovSmirnov.twoSample(sortedReference: reference, sortedCurrent: current.sorted()))
+            let placed = try #require(KolmogorovSmirnov.twoSample(sortedReference: reference, unsortedCurrent: current))
+            #expect(placed.statistic == merged.statistic && placed.pValue == merged.pValue, "\(currentCount): \(merged) vs \(placed)")
+        }
+    }
+
+    @Test func constantAndDisjointSamples() throws {
+        #expect(KolmogorovSmirnov.statistic(sortedReference: [2, 2, 2], unsortedCurrent: [1, 2, 3, 2]) == KolmogorovSmirnov.statistic([2, 2, 2], [1, 2, 2, 3]))
+        #expect(KolmogorovSmirnov.statistic(sortedReference: [1, 2], unsortedCurrent: [5, 4, 3]) == 1)
+        #expect(KolmogorovSmirnov.statistic(sortedReference: [3, 4], unsortedCurrent: [2, 1, 0]) == 1)
+        #expect(KolmogorovSmirnov.twoSample(sortedReference: [], unsortedCurrent: [1]) == nil)
+    }
+}

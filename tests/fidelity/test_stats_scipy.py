@@ -79,6 +79,10 @@ DATASETS = {
     "300x280-same": (300, 280, 0.0, False),
     "1000x1000-extreme": (1000, 1000, 1.0, True),
     "12000x11000-asymptotic": (12000, 11000, 0.25, False),
+    # A monitor's shape: a current sample over ten times the reference, which KS and the
+    # Wasserstein distance take without sorting it (exact and asymptotic KS regimes).
+    "500x6000-window": (500, 6000, 0.1, False),
+    "800x20000-window": (800, 20000, 0.05, False),
 }
 
 
