@@ -11,11 +11,14 @@ public struct LogWindow: Sendable {
     /// Every row of every request's inputs (a request may carry several rows).
     public var inputs = LoggedColumns()
     public var outputs = LoggedColumns()
-    /// Per request: where its rows start in `inputs` and `outputs`.
+    /// Per request (read with `.inputsAndOutputs` only, for performance checks: a drift
+    /// check over a million requests would write 50 MB of them for nothing): where its rows
+    /// start in `inputs` and `outputs`, and its predicted and true labels.
     public var firstInputRow: [Int] = []
     public var firstOutputRow: [Int?] = []
     public var predictedLabels: [String?] = []
     public var feedbackLabels: [String?] = []
+    /// Per request, whatever was read.
     public var latencies: [Double] = []
     public var failed: [Bool] = []
     /// When the window's first and last predictions were made.
@@ -86,12 +89,14 @@ public struct LogWindow: Sendable {
         if let expectedRows, contents != .outcomes {
             // Single-row requests are the common case: room for that many rows up front.
             empty.inputs = LoggedColumns(expectedRows: expectedRows)
-            empty.outputs = LoggedColumns(expectedRows: expectedRows)
-            for list in [\LogWindow.predictedLabels, \LogWindow.feedbackLabels] { empty[keyPath: list].reserveCapacity(expectedRows) }
             empty.latencies.reserveCapacity(expectedRows)
             empty.failed.reserveCapacity(expectedRows)
-            empty.firstInputRow.reserveCapacity(expectedRows)
-            empty.firstOutputRow.reserveCapacity(expectedRows)
+            if contents == .inputsAndOutputs {
+                empty.outputs = LoggedColumns(expectedRows: expectedRows)
+                for list in [\LogWindow.predictedLabels, \LogWindow.feedbackLabels] { empty[keyPath: list].reserveCapacity(expectedRows) }
+                empty.firstInputRow.reserveCapacity(expectedRows)
+                empty.firstOutputRow.reserveCapacity(expectedRows)
+            }
         }
         let builder = Builder(empty)
         try await store.forEachPrediction(in: query) { prediction in builder.window.add(prediction, reading: contents) }
@@ -141,19 +146,21 @@ public struct LogWindow: Sendable {
                 undecodable += 1
                 return
             }
-            firstInputRow.append(inputRow)
-            let outputRow = outputs.rowCount
-            if contents == .inputsAndOutputs, let bytes = prediction.outputs, (try? outputs.append(bytes)) != nil {
-                firstOutputRow.append(outputRow)
-            } else {
-                if prediction.outputs != nil { undecodable += 1 }
-                firstOutputRow.append(nil)
+            if contents == .inputsAndOutputs {
+                firstInputRow.append(inputRow)
+                let outputRow = outputs.rowCount
+                if let bytes = prediction.outputs, (try? outputs.append(bytes)) != nil {
+                    firstOutputRow.append(outputRow)
+                } else {
+                    if prediction.outputs != nil { undecodable += 1 }
+                    firstOutputRow.append(nil)
+                }
+                predictedLabels.append(prediction.predictedLabel)
+                feedbackLabels.append(prediction.feedbackLabel)
             }
         }
         earliest = min(earliest ?? prediction.time, prediction.time)
         latest = max(latest ?? prediction.time, prediction.time)
-        predictedLabels.append(prediction.predictedLabel)
-        feedbackLabels.append(prediction.feedbackLabel)
         latencies.append(prediction.latencyMilliseconds)
         failed.append(prediction.status != .ok)
     }

@@ -39,17 +39,24 @@ import Testing
         /// Each request as one comparable line: outcome, latency, label, and its input rows.
         func requests(_ window: LogWindow) -> [String] {
             let table = window.inputTable(source: "test")
+            func row(_ row: Int) -> String {
+                table.names.indices.map { column -> String in
+                    switch table.columns[column] {
+                    case .numeric(let values): values[row].isNaN ? "-" : String(values[row])
+                    case .text(let values): values[row] ?? "-"
+                    }
+                }.joined(separator: ",")
+            }
+            guard !window.firstInputRow.isEmpty else {
+                // Read without outputs, a window keeps no request's rows apart: its outcomes
+                // and its input rows are compared each as a whole.
+                return (0..<window.requestCount).map { "\(window.failed[$0]) \(window.latencies[$0])" }.sorted()
+                    + (0..<window.inputs.rowCount).map(row).sorted()
+            }
             return (0..<window.requestCount).map { request in
                 let first = window.firstInputRow[request]
                 let last = request + 1 < window.requestCount ? window.firstInputRow[request + 1] : window.inputs.rowCount
-                let rows = (first..<last).map { row in
-                    table.names.indices.map { column -> String in
-                        switch table.columns[column] {
-                        case .numeric(let values): values[row].isNaN ? "-" : String(values[row])
-                        case .text(let values): values[row] ?? "-"
-                        }
-                    }.joined(separator: ",")
-                }
+                let rows = (first..<last).map(row)
                 return "\(window.failed[request]) \(window.latencies[request]) \(window.predictedLabels[request] ?? "-") \(rows)"
             }.sorted()
         }
