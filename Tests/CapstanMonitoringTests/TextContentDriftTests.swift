@@ -12,10 +12,14 @@ import Testing
     /// so the column is free text).
     func sentences(_ count: Int, from vocabulary: [String], seed: UInt64) -> [String] {
         var rng = SplitMix64(seed: seed)
-        return (0..<count).map { _ in
-            (0..<(5 + Int(rng.next(upperBound: 7)))).map { _ in vocabulary[Int(rng.next(upperBound: UInt64(vocabulary.count)))] }
-                .joined(separator: " ")
+        var texts: [String] = []
+        for _ in 0..<count {
+            let length = 5 + Int(rng.next(upperBound: UInt64(7)))
+            var words: [String] = []
+            for _ in 0..<length { words.append(vocabulary[Int(rng.next(upperBound: UInt64(vocabulary.count)))]) }
+            texts.append(words.joined(separator: " "))
         }
+        return texts
     }
 
     func measure(_ reference: [String], _ current: [String], _ method: DriftMethod? = nil) throws -> TextContentDrift.Result {
