@@ -6,16 +6,22 @@ public struct ColumnDrift: Sendable, Equatable {
     public var column: String
     public var kind: DriftColumnKind?
     public var method: DriftMethod?
-    /// The test statistic, or the distance for distance methods.
+    /// The test statistic, the distance for distance methods, or the text classifier's
+    /// ROC AUC for the text tests.
     public var statistic: Double?
-    /// nil for distances.
+    /// nil for distances and the text tests.
     public var pValue: Double?
+    /// The value compared with the statistic or p-value. For `perc_text_content_drift` it is
+    /// the random classifiers' percentile AUC, and ``percentileLevel`` the level asked for.
     public var threshold: Double?
     public var drifted: Bool
     /// Why the column was not tested (nil when it was). Such a column is reported and left
     /// out of the dataset's share; it never stops the other columns being tested
     /// (Evidently fails the whole report there).
     public var notTestable: String?
+    /// `perc_text_content_drift`'s percentile level (0.95 by default), whose AUC among
+    /// random classifiers is ``threshold``; nil for every other test.
+    public var percentileLevel: Double? = nil
 
     static func untestable(_ column: String, kind: DriftColumnKind? = nil, _ reason: String) -> ColumnDrift {
         ColumnDrift(column: column, kind: kind, method: nil, statistic: nil, pValue: nil, threshold: nil, drifted: false, notTestable: reason)
@@ -57,14 +63,20 @@ public struct ColumnDrift: Sendable, Equatable {
             method = chosenMethod ?? .evidentlyDefault(kind: kind, referenceCount: ref.count,
                                                        distinctValues: DistinctValues.count(ref, cur, upTo: 6))
             guard method.applies(to: kind) else {
-                return .untestable(name, kind: kind, "\(method.rawValue) needs a numerical column; '\(name)' is categorical")
+                return .untestable(name, kind: kind, method.isTextContent
+                    ? "\(method.rawValue) tests free text only; '\(name)' is \(kind.rawValue)"
+                    : "\(method.rawValue) needs a numerical column; '\(name)' is categorical")
             }
             outcome = kind == .numerical ? numerical(method, ref, cur) : categorical(method, ref, cur)
+        case (.text(let ref), .text(let cur)) where kind == .text:
+            return text(name, ref, cur, method: chosenMethod, threshold: chosenThreshold)
         case (.text(let ref), .text(let cur)):
             method = chosenMethod ?? .evidentlyDefault(kind: .categorical, referenceCount: ref.count,
                                                        distinctValues: DistinctValues.count(ref, cur, upTo: 6))
             guard method.applies(to: .categorical) else {
-                return .untestable(name, kind: kind, "\(method.rawValue) needs a numerical column; '\(name)' holds text")
+                return .untestable(name, kind: kind, method.isTextContent
+                    ? "\(method.rawValue) tests free text only; '\(name)' is categorical"
+                    : "\(method.rawValue) needs a numerical column; '\(name)' holds text")
             }
             outcome = categorical(method, ref, cur)
         case (.numbers, .text):
@@ -79,6 +91,28 @@ public struct ColumnDrift: Sendable, Equatable {
         let value = outcome.pValue ?? outcome.statistic
         return ColumnDrift(column: name, kind: kind, method: method, statistic: outcome.statistic, pValue: outcome.pValue,
                            threshold: threshold, drifted: method.isDrift(value, threshold: threshold), notTestable: nil)
+    }
+
+    /// Tests free text with Evidently's text tests (``TextContentDrift``); any other method
+    /// leaves the column untested.
+    static func text(_ name: String, _ reference: [String], _ current: [String],
+                     method chosenMethod: DriftMethod?, threshold chosenThreshold: Double?) -> ColumnDrift {
+        let method = chosenMethod ?? .evidentlyTextDefault(referenceCount: reference.count)
+        guard method.applies(to: .text) else {
+            return .untestable(name, kind: .text, """
+                \(method.rawValue) does not apply to free text (its tests are perc_text_content_drift and \
+                abs_text_content_drift); name the column in --categorical to test it as categories
+                """)
+        }
+        let threshold = chosenThreshold ?? method.defaultThreshold
+        do {
+            let result = try TextContentDrift.measure(reference: reference, current: current, method: method, threshold: threshold)
+            return ColumnDrift(column: name, kind: .text, method: method, statistic: result.rocAUC, pValue: nil,
+                               threshold: result.threshold, drifted: result.drifted, notTestable: nil,
+                               percentileLevel: method == .percTextContentDrift ? threshold : nil)
+        } catch {
+            return .untestable(name, kind: .text, "\(method.rawValue): \(error.reason)")
+        }
     }
 
     static func numerical(_ method: DriftMethod, _ reference: [Double], _ current: [Double]) -> (Double, Double?)? {
@@ -110,6 +144,7 @@ public struct ColumnDrift: Sendable, Equatable {
         case .chisquare: return ChiSquare.goodnessOfFit(reference: reference, current: current).map { ($0.statistic, $0.pValue) }
         case .z: return TwoProportionZ.test(reference: reference, current: current).map { ($0.statistic, $0.pValue) }
         case .hellinger: return Hellinger.distance(reference: reference, current: current).map { ($0, nil) }
+        case .percTextContentDrift, .absTextContentDrift: return nil
         }
     }
 
@@ -121,6 +156,7 @@ public struct ColumnDrift: Sendable, Equatable {
         case .jensenshannon: JensenShannon.distance(categoricalReference: reference, categoricalCurrent: current).map { ($0, nil) }
         case .psi: PopulationStability.index(categoricalReference: reference, categoricalCurrent: current).map { ($0, nil) }
         case .hellinger: Hellinger.distance(categoricalReference: reference, categoricalCurrent: current).map { ($0, nil) }
+        case .percTextContentDrift, .absTextContentDrift: nil
         }
     }
 }

@@ -1,7 +1,8 @@
 /// Drift between two samples of a dataset, column by column, with Evidently's
 /// DataDriftPreset rules: how each column is typed (by the current data, as Evidently's
 /// report does), which test it gets, and the dataset verdict (drifted when at least
-/// `driftShare` of the tested columns drifted).
+/// `driftShare` of the tested columns drifted). Free text is tested by a text classifier
+/// (``TextContentDrift``) and counts in the share like any other tested column.
 public struct DatasetDrift: Sendable {
     /// Choices that override Evidently's defaults, as `capstan drift`'s flags set them.
     public struct Options: Sendable {
@@ -9,6 +10,10 @@ public struct DatasetDrift: Sendable {
         public var categorical: Set<String> = []
         public var numericalMethod: DriftMethod?
         public var categoricalMethod: DriftMethod?
+        /// For free text: `perc_text_content_drift` or `abs_text_content_drift`.
+        public var textMethod: DriftMethod?
+        /// For every column, as Evidently's `stattest_threshold`; for the text tests it is
+        /// the AUC threshold (abs) or the percentile level (perc).
         public var threshold: Double?
         public var driftShare = 0.5
 
@@ -48,16 +53,16 @@ public struct DatasetDrift: Sendable {
                 switch ColumnTyping.evidentlyKind(currentColumn, integral: current.integral[currentIndex]) {
                 case .numerical: kind = .numerical
                 case .categorical: kind = .categorical
-                case .text:
-                    return .untestable(name, """
-                        Evidently types text with more than half its values distinct as free text, whose drift test (a \
-                        text classifier) Capstan does not run yet; name it in --categorical to test it as categories
-                        """)
+                case .text: kind = .text
                 case .empty:
                     return .untestable(name, "no values in the current data once missing ones are dropped")
                 }
             }
-            let method = kind == .numerical ? options.numericalMethod : options.categoricalMethod
+            let method = switch kind {
+            case .numerical: options.numericalMethod
+            case .categorical: options.categoricalMethod
+            case .text: options.textMethod
+            }
             return ColumnDrift.measure(name, kind: kind, reference: referenceColumn, current: currentColumn,
                                        method: method, threshold: options.threshold)
         }

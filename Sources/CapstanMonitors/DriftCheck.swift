@@ -25,6 +25,7 @@ enum DriftCheck {
         options.categorical = Set(spec.drift.categorical)
         options.numericalMethod = spec.drift.numericalMethod
         options.categoricalMethod = spec.drift.categoricalMethod
+        options.textMethod = spec.drift.textMethod
         options.threshold = spec.drift.threshold
         options.driftShare = spec.drift.driftShare
         let selectedReference = reference.selecting(names), selectedCurrent = current.selecting(names)

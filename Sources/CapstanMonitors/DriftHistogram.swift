@@ -28,9 +28,12 @@ struct DriftHistogram: Equatable {
     static let topCategories = 15
     static let otherLabel = "(other)"
 
-    /// The histogram of one column, or nil when neither side has a value to count.
+    /// The histogram of one column, or nil when neither side has a value to count, or for
+    /// free text (its values are mostly distinct, so the bins would say nothing).
     static func make(kind: DriftColumnKind, reference: DataTable.Column, current: DataTable.Column) -> DriftHistogram? {
         switch (kind, reference, current) {
+        case (.text, _, _):
+            return nil
         case (.numerical, .numeric(let ref), .numeric(let cur)):
             return numerical(ref, cur)
         default:

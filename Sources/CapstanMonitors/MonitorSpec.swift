@@ -60,6 +60,7 @@ public struct MonitorSpec: Sendable, Equatable {
         public var categorical: [String] = []
         public var numericalMethod: DriftMethod?
         public var categoricalMethod: DriftMethod?
+        public var textMethod: DriftMethod?
         public var threshold: Double?
         public var driftShare = 0.5
     }
@@ -222,14 +223,16 @@ extension MonitorSpec {
     }
 
     static func driftOptions(_ object: SpecObject) throws(SpecError) -> DriftOptions {
-        try object.rejectUnknown(["columns", "categorical", "num_method", "cat_method", "threshold", "drift_share"])
+        try object.rejectUnknown(["columns", "categorical", "num_method", "cat_method", "text_method", "threshold", "drift_share"])
         var options = DriftOptions()
         if object.has("columns") { options.columns = try strings(object, "columns") }
         if object.has("categorical") { options.categorical = try strings(object, "categorical") }
-        for (key, path) in [("num_method", \DriftOptions.numericalMethod), ("cat_method", \DriftOptions.categoricalMethod)] {
+        for (key, path, text) in [("num_method", \DriftOptions.numericalMethod, false), ("cat_method", \DriftOptions.categoricalMethod, false),
+                                  ("text_method", \DriftOptions.textMethod, true)] {
             guard let name = try object.optionalString(key) else { continue }
-            guard let method = DriftMethod(rawValue: name) else {
-                throw SpecError("\(object.field(key)) '\(name)' is not a method; use one of \(DriftMethod.allCases.map(\.rawValue).joined(separator: ", "))")
+            guard let method = DriftMethod(rawValue: name), method.isTextContent == text else {
+                let names = DriftMethod.allCases.filter { $0.isTextContent == text }.map(\.rawValue).joined(separator: ", ")
+                throw SpecError("\(object.field(key)) '\(name)' is not a method for \(text ? "free text" : "that kind of column"); use one of \(names)")
             }
             options[keyPath: path] = method
         }

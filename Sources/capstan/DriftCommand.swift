@@ -13,7 +13,12 @@ struct DriftCommand: ParsableCommand {
         Each column gets the test Evidently picks: with at most 1,000 reference rows, KS for \
         numbers with more than 5 distinct values, chi-square for 3 to 5 values or categories, \
         Z for two; with more rows, the normed Wasserstein distance for numbers and Jensen–Shannon \
-        otherwise. Missing values (empty, NA, NaN, null, …) and infinities are dropped first. \
+        otherwise. Free text (text with more than half its values distinct) gets Evidently's text \
+        test: a TF-IDF linear classifier learns to tell reference texts from current ones on half \
+        of them, and its ROC AUC on the other half is the statistic; with at most 1,000 reference \
+        texts (perc_text_content_drift) it drifts above the 95th percentile of random classifiers' \
+        AUCs, with more (abs_text_content_drift) above 0.55. At most 10,000 texts a side are used \
+        (a seeded sample). Missing values (empty, NA, NaN, null, …) and infinities are dropped first. \
         The dataset drifts when at least half of the tested columns do. A column that cannot be \
         tested is reported with the reason, and the others are still tested. Exit code 2 for \
         a file that cannot be read, or columns that do not match.
@@ -55,7 +60,10 @@ struct DriftCommand: ParsableCommand {
     @Option(name: .customLong("cat-method"), help: "Test for categorical columns: \(Self.methodNames).")
     var categoricalMethod: String?
 
-    @Option(help: "Threshold for every column: a p-value below it, or a distance at or above it, is drift (default: the test's own, 0.05 or 0.1).")
+    @Option(name: .customLong("text-method"), help: "Test for free-text columns: \(Self.textMethodNames).")
+    var textMethod: String?
+
+    @Option(help: "Threshold for every column: a p-value below it, or a distance at or above it, is drift; for free text the AUC (abs_text_content_drift) or the random classifiers' percentile level (perc_text_content_drift) (default: the test's own, 0.05, 0.1, 0.55 or 0.95).")
     var threshold: Double?
 
     @Option(name: .customLong("drift-share"), help: "Share of drifted columns at which the dataset drifts.")
@@ -67,13 +75,18 @@ struct DriftCommand: ParsableCommand {
     @Option(help: "Output: text, json or html.")
     var format: Format = .text
 
-    static var methodNames: String { DriftMethod.allCases.map(\.rawValue).joined(separator: ", ") }
+    static var methodNames: String { DriftMethod.allCases.filter { !$0.isTextContent }.map(\.rawValue).joined(separator: ", ") }
+    static var textMethodNames: String { DriftMethod.allCases.filter(\.isTextContent).map(\.rawValue).joined(separator: ", ") }
 
     func validate() throws {
         for (flag, name) in [("--num-method", numericalMethod), ("--cat-method", categoricalMethod)] {
-            if let name, DriftMethod(rawValue: name) == nil {
-                throw ValidationError("\(flag) '\(name)' is not a method; use one of \(Self.methodNames)")
+            if let name, DriftMethod(rawValue: name).map({ !$0.isTextContent }) != true {
+                throw ValidationError("\(flag) '\(name)' is not a method for that kind of column; use one of \(Self.methodNames)"
+                                      + (DriftMethod(rawValue: name)?.isTextContent == true ? " (\(name) is for free text: --text-method)" : ""))
             }
+        }
+        if let textMethod, DriftMethod(rawValue: textMethod)?.isTextContent != true {
+            throw ValidationError("--text-method '\(textMethod)' is not a test of free text; use one of \(Self.textMethodNames)")
         }
         if let threshold, !(threshold > 0) { throw ValidationError("--threshold must be greater than 0") }
         guard driftShare > 0, driftShare <= 1 else { throw ValidationError("--drift-share must be in (0, 1]") }
@@ -88,6 +101,7 @@ struct DriftCommand: ParsableCommand {
             options.categorical = Set((categorical ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })
             options.numericalMethod = numericalMethod.flatMap(DriftMethod.init(rawValue:))
             options.categoricalMethod = categoricalMethod.flatMap(DriftMethod.init(rawValue:))
+            options.textMethod = textMethod.flatMap(DriftMethod.init(rawValue:))
             options.threshold = threshold
             options.driftShare = driftShare
             for (flag, column) in [("--target", target), ("--prediction", prediction)] {

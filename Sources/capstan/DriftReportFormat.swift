@@ -13,7 +13,8 @@ struct DriftReportFormat {
     let reference: String
     let current: String
 
-    /// `{"dataset": {...}, "columns": {NAME: {...}}}`; `p_value` is null for distances and
+    /// `{"dataset": {...}, "columns": {NAME: {...}}}`; `p_value` is null for distances and the
+    /// text tests (whose `statistic` is a ROC AUC and `threshold` the AUC compared), and
     /// untestable columns carry `not_testable` with the reason. With --multivariate, a third
     /// member `"multivariate"` (see ``DomainClassifier/json()``).
     func json() -> JSONValue {
@@ -27,7 +28,7 @@ struct DriftReportFormat {
         let rows = drift.columns.map { column -> [String] in
             [column.column + (roles[column.column].map { " (\($0))" } ?? ""), column.kind?.rawValue ?? "-",
              column.method?.rawValue ?? "-", Self.number(column.statistic), Self.number(column.pValue),
-             Self.number(column.threshold), column.notTestable == nil ? (column.drifted ? "DRIFT" : "no") : "not tested: \(column.notTestable!)"]
+             Self.threshold(column), column.notTestable == nil ? (column.drifted ? "DRIFT" : "no") : "not tested: \(column.notTestable!)"]
         }
         var out = "Drift of \(current) against \(reference)\n\n"
         out += TextTable.render(headers: ["column", "type", "method", "statistic", "p-value", "threshold", "drift"], rows: rows)
@@ -68,7 +69,7 @@ struct DriftReportFormat {
             let verdict = column.notTestable.map { "not tested: \(escape($0))" } ?? (column.drifted ? "<strong>drift</strong>" : "no")
             let cells = [escape(column.column + (roles[column.column].map { " (\($0))" } ?? "")), column.kind?.rawValue ?? "–",
                          column.method?.rawValue ?? "–", Self.number(column.statistic), Self.number(column.pValue),
-                         Self.number(column.threshold)].map { "<td>\($0)</td>" }.joined()
+                         Self.threshold(column)].map { "<td>\($0)</td>" }.joined()
             rows += "<tr\(column.drifted ? " class=\"drift\"" : "")>\(cells)<td>\(verdict)</td></tr>\n"
         }
         return """
@@ -113,6 +114,14 @@ struct DriftReportFormat {
         return "Dataset drift: \(drift.drifted ? "YES" : "no") — \(drift.driftedColumns) of \(drift.tested) tested columns drifted (\(percent)%; "
             + "the dataset drifts at \((drift.driftShare * 100).formatted(.number.precision(.fractionLength(0...1))))%)"
             + (untested > 0 ? "; \(untested) column\(untested == 1 ? "" : "s") not tested." : ".")
+    }
+
+    /// The threshold cell; for `perc_text_content_drift`, the random classifiers' percentile
+    /// AUC with its level, e.g. "0.5713 (p95 of random AUCs)".
+    static func threshold(_ column: ColumnDrift) -> String {
+        guard let level = column.percentileLevel else { return number(column.threshold) }
+        let percent = (level * 100).formatted(.number.precision(.fractionLength(0...2)))
+        return "\(number(column.threshold)) (p\(percent) of random AUCs)"
     }
 
     static func number(_ value: Double?) -> String {

@@ -56,6 +56,35 @@ import Testing
         guard case .array(let bins)? = outcome.details["histograms"]?["plan"]?["bins"] else { throw HistogramTestFailure("no bins") }
         #expect(bins.count == 3)
     }
+
+    @Test func aDriftMonitorTestsFreeTextAndDrawsNoHistogramForIt() throws {
+        let words = ["apple", "banana", "cherry", "grape", "lemon", "mango", "car", "truck", "engine", "wheel", "brake", "motor"]
+        // Six words a note, numbered so that every note is distinct (free text).
+        func notes(_ count: Int, from vocabulary: ArraySlice<String>, seed: Int) -> [String?] {
+            let vocabulary = Array(vocabulary)
+            var notes: [String?] = []
+            for row in 0..<count {
+                var picked: [String] = []
+                for position in 0..<6 {
+                    let index = (row * 7 + position * 5 + seed) * (row + position + 3)
+                    picked.append(vocabulary[index % vocabulary.count])
+                }
+                notes.append(picked.joined(separator: " ") + " \(row)")
+            }
+            return notes
+        }
+        let reference = DataTable(names: ["note"], columns: [.text(notes(300, from: words[..<6], seed: 1))], source: "ref.csv")
+        let current = DataTable(names: ["note"], columns: [.text(notes(300, from: words[6...], seed: 2))], source: "window")
+        let spec = try MonitorSpec(parsing: try JSONParser.parse(Array(#"{"name": "m", "deployment": "d", "kind": "drift", "reference": {"csv": "r"}}"#.utf8)))
+        let outcome = try DriftCheck.evaluate(spec, current: current, reference: reference, requests: 300)
+        #expect(outcome.details["columns"]?["note"]?["type"] == .string("text"))
+        #expect(outcome.details["columns"]?["note"]?["method"] == .string("perc_text_content_drift"))
+        #expect(outcome.details["columns"]?["note"]?["drifted"] == .bool(true))
+        #expect(outcome.details["histograms"]?["note"] == nil)
+        let score = try #require(outcome.metrics.first { $0.name == "drift_score" && $0.series == "note" })
+        #expect(score.value > 0.95, "the text classifier's ROC AUC")
+        #expect(outcome.metrics.first { $0.name == "dataset_drift" }?.value == 1)
+    }
 }
 
 struct HistogramTestFailure: Error {

@@ -22,12 +22,13 @@ import Testing
             {"name": "churn-drift", "deployment": "churn", "variant": "canary", "kind": "drift", "window": {"predictions": 5000},
              "schedule": "10m", "reference": {"csv": "/data/train.csv"}, "match": "position", "min_rows": 100,
              "drift": {"columns": ["age", "plan"], "categorical": ["plan"], "num_method": "psi", "cat_method": "jensenshannon",
-                       "threshold": 0.2, "drift_share": 0.3}}
+                       "text_method": "abs_text_content_drift", "threshold": 0.2, "drift_share": 0.3}}
             """)
         #expect(drift.kind == .drift && drift.variant == "canary" && drift.window == .predictions(count: 5000))
         #expect(drift.scheduleSeconds == 600 && drift.reference == .csv(path: "/data/train.csv") && drift.match == .position)
         #expect(drift.minRows == 100 && drift.drift.columns == ["age", "plan"] && drift.drift.categorical == ["plan"])
         #expect(drift.drift.numericalMethod == .psi && drift.drift.categoricalMethod == .jensenshannon)
+        #expect(drift.drift.textMethod == .absTextContentDrift)
         #expect(drift.drift.threshold == 0.2 && drift.drift.driftShare == 0.3)
 
         let performance = try spec("""
@@ -74,6 +75,10 @@ import Testing
         #expect(error(#"{\#(base), "kind": "drift", "reference": {"csv": "a.csv"}, "window": "soon"}"#)?.contains("window must be a duration") == true)
         #expect(error(#"{\#(base), "kind": "drift", "reference": {"csv": "a.csv", "window": "1d"}}"#)?.contains("one of csv") == true)
         #expect(error(#"{\#(base), "kind": "drift", "reference": {"csv": "a.csv"}, "drift": {"num_method": "t"}}"#)?.contains("drift.num_method 't' is not a method") == true)
+        #expect(error(#"{\#(base), "kind": "drift", "reference": {"csv": "a.csv"}, "drift": {"cat_method": "perc_text_content_drift"}}"#)?
+            .contains("drift.cat_method 'perc_text_content_drift' is not a method for that kind of column") == true)
+        #expect(error(#"{\#(base), "kind": "drift", "reference": {"csv": "a.csv"}, "drift": {"text_method": "ks"}}"#)?
+            .contains("drift.text_method 'ks' is not a method for free text") == true)
         #expect(error(#"{\#(base), "kind": "drift", "reference": {"csv": "a.csv"}, "drift": {"drift_share": 2}}"#)?.contains("drift.drift_share must be in (0, 1]") == true)
         #expect(error(#"{\#(base), "kind": "operational", "reference": {"csv": "a.csv"}}"#)?.contains("has none") == true)
         #expect(error(#"{\#(base), "kind": "data_quality"}"#)?.contains("needs expectations") == true)

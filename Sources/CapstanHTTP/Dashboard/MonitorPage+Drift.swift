@@ -25,9 +25,12 @@ extension MonitorPage {
         let methods = Set(columns.compactMap { column -> String? in if case .string(let m)? = column.entry["method"] { m } else { nil } })
         let thresholds = Set(columns.compactMap { DashboardFormat.double($0.entry["threshold"]) })
         var scoreThreshold: LineChart.Threshold?
-        var scoreNote = "The score is the test's statistic or distance."
+        var scoreNote = "The score is the test's statistic or distance (for free text, a text classifier's ROC AUC)."
         if methods.count == 1, let method = methods.first.flatMap(DriftMethod.init(rawValue:)), thresholds.count == 1, let threshold = thresholds.first {
-            if method.isPValue {
+            if method.isTextContent {
+                scoreThreshold = .init(value: threshold, label: "\(method.rawValue) drifts above \(DashboardFormat.number(threshold))")
+                scoreNote = "\(method.rawValue): a text classifier's ROC AUC (0.5: reference and current texts cannot be told apart); above the line a column counts as drifted."
+            } else if method.isPValue {
                 scoreNote = "\(method.rawValue) statistic; drift is decided by its p-value (below \(DashboardFormat.number(threshold))), listed in the table."
             } else {
                 scoreThreshold = .init(value: threshold, label: "\(method.rawValue) drifts at \(DashboardFormat.number(threshold))")
