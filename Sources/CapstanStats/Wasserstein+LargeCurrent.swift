@@ -10,8 +10,8 @@ extension Wasserstein {
     /// they sit into it (the area under a step CDF is a sum of distances). Only intervals
     /// where the current CDF crosses `a` need their values in order, and they are few: the
     /// two CDFs cross where the distributions agree, a handful of times across the range.
-    /// Each current value is placed among the reference values by a binary search
-    /// (O(n log m)), several times faster than sorting a million values.
+    /// Each current value is placed among the reference values (``StepLocator``: a grid,
+    /// then a search within one cell), three to four times faster than sorting a million.
     ///
     /// `sortedReference` ascending, `reference` the same values in their own order (the
     /// spread is summed in that order, as numpy does). nil when a side is empty.
