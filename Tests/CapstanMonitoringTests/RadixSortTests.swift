@@ -1,21 +1,10 @@
+import CapstanStats
 import Testing
 @testable import CapstanMonitoring
 
 @Suite struct RadixSortTests {
-    /// A deterministic generator, so a failure can be replayed.
-    struct SplitMix: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     @Test func doublesSortAsTheStandardLibrarySortsThem() {
-        var random = SplitMix(state: 1)
+        var random = SplitMix64(seed: 1)
         var values = (0..<5000).map { _ in Double.random(in: -1e6...1e6, using: &random) }
         values += [0, -0.0, .leastNonzeroMagnitude, -Double.leastNormalMagnitude / 3, .infinity, -.infinity, .greatestFiniteMagnitude, 3, 3, 3]
         values.shuffle(using: &random)
@@ -23,7 +12,7 @@ import Testing
     }
 
     @Test func floatExactValuesTakeTheThirtyTwoBitPathAndSortTheSame() {
-        var random = SplitMix(state: 2)
+        var random = SplitMix64(seed: 2)
         var values = (0..<5000).map { _ in Double(Float.random(in: -1000...1000, using: &random)) }
         values += [0, -0.0, Double(Float.leastNonzeroMagnitude), -Double(Float.greatestFiniteMagnitude), 7, 7]
         values.shuffle(using: &random)
@@ -34,7 +23,7 @@ import Testing
     }
 
     @Test func oneValueThatIsNotAFloatKeepsTheSixtyFourBitPath() {
-        var random = SplitMix(state: 3)
+        var random = SplitMix64(seed: 3)
         var values = (0..<1000).map { _ in Double(Float.random(in: 0...1, using: &random)) }
         values.append(0.1)  // not exactly a Float: rounding it to one would change the order
         values.append(Double(Float(0.1)))

@@ -322,18 +322,7 @@ extension DriftFixtures {
 /// The Wasserstein distance of a current sample much larger than the reference, computed
 /// without sorting it, against the merge of both sorted samples (checked against SciPy above).
 @Suite struct WassersteinLargeCurrentTests {
-    struct SplitMix: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
-    func sample(_ count: Int, shift: Double, decimals: Bool, _ random: inout SplitMix) -> [Double] {
+    func sample(_ count: Int, shift: Double, decimals: Bool, _ random: inout SplitMix64) -> [Double] {
         (0..<count).map { _ in
             let value = Double.random(in: 0...1, using: &random) + Double.random(in: 0...1, using: &random) + shift
             return decimals ? (value * 100).rounded() / 100 : value
@@ -342,7 +331,7 @@ extension DriftFixtures {
 
     @Test(arguments: [(0.0, false), (0.0, true), (0.3, false), (-5, false), (5, true), (0.001, false)])
     func agreesWithTheMergeOfBothSortedSamples(shift: Double, decimals: Bool) throws {
-        var random = SplitMix(state: UInt64(bitPattern: Int64(shift * 1000)) &+ (decimals ? 1 : 0))
+        var random = SplitMix64(seed: UInt64(bitPattern: Int64(shift * 1000)) &+ (decimals ? 1 : 0))
         // Rounded values give ties within and across the samples and current values equal to
         // reference steps; shifts put current values below, across and above the reference.
         let reference = sample(500, shift: 0, decimals: decimals, &random)

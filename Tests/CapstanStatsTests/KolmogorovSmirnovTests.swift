@@ -158,7 +158,7 @@ import Testing
 @Suite struct KolmogorovSmirnovLargeCurrentTests {
     @Test(arguments: [(0.0, false), (0.0, true), (0.2, false), (-5, true), (5, false), (0.01, true)])
     func agreesWithTheMergeOfBothSortedSamples(shift: Double, decimals: Bool) throws {
-        var random = WassersteinLargeCurrentTests.SplitMix(state: 7 &+ UInt64(bitPattern: Int64(shift * 100)) &+ (decimals ? 1 : 0))
+        var random = SplitMix64(seed: 7 &+ UInt64(bitPattern: Int64(shift * 100)) &+ (decimals ? 1 : 0))
         let tests = WassersteinLargeCurrentTests()
         // Rounded values tie within and across the samples; a 30,000-row current sample
         // takes the asymptotic p-value and a 5,000-row one the exact one.
