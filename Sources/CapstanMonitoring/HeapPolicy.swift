@@ -17,7 +17,7 @@ import Glibc
 public enum HeapPolicy {
     /// For a command that computes once and exits (`capstan drift`): every block over
     /// 128 KiB (glibc's initial threshold, now fixed) goes back to the system when freed,
-    /// which lowers the peak by the arrays already done with (4.5 MiB of 90 for `drift` on
+    /// which lowers the peak by the arrays already done with (about 5 MiB of 90 for `drift` on
     /// two 100,000-row files).
     public static func returnLargeBlocksWhenFreed() {
         setOption(mmapThreshold, 128 << 10)
