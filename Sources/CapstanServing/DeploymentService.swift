@@ -267,7 +267,7 @@ public final class DeploymentService: Sendable {
 }
 
 extension LiveRevision {
-    init(spec: DeploymentSpec, revision: Int64, resolved: ResolvedRevision, loaded: [String: LoadedModel]) {
+    convenience init(spec: DeploymentSpec, revision: Int64, resolved: ResolvedRevision, loaded: [String: LoadedModel]) {
         let weights = Dictionary(uniqueKeysWithValues: spec.variants.map { ($0.name, $0.weight) })
         let percents = Dictionary(uniqueKeysWithValues: spec.shadows.map { ($0.name, $0.percent) })
         self.init(

@@ -95,16 +95,26 @@ public enum FrameEncoding {
         var start: Int
     }
 
-    /// The last frame layout grouped, and its groups. A deployment's requests share a layout
-    /// (often the very same names array, which compares by identity first), so grouping
-    /// runs once instead of on every logged prediction.
-    private static let lastLayout = Mutex<(names: [String], types: [UInt8], groups: [Group])?>(nil)
+    /// Recent frame layouts, newest first, and their groups. A deployment's requests share
+    /// a layout, and so do its answers, so grouping runs once per layout instead of on every
+    /// logged frame. A few layouts are kept because inputs and outputs alternate, and
+    /// deployments interleave.
+    private static let recentLayouts = Mutex<[(names: [String], types: [UInt8], groups: [Group])]>([])
+    private static let maxRecentLayouts = 8
 
     static func cachedGroups(_ frame: FeatureFrame) -> [Group] {
         let types = frame.columns.map(typeCode)
-        if let last = lastLayout.withLock({ $0 }), last.types == types, sameBytes(last.names, frame.names) { return last.groups }
+        let hit = recentLayouts.withLock { recent -> [Group]? in
+            guard let index = recent.firstIndex(where: { $0.types == types && sameBytes($0.names, frame.names) }) else { return nil }
+            if index > 0 { recent.insert(recent.remove(at: index), at: 0) }
+            return recent[0].groups
+        }
+        if let hit { return hit }
         let groups = self.groups(frame)
-        lastLayout.withLock { $0 = (frame.names, types, groups) }
+        recentLayouts.withLock { recent in
+            recent.insert((frame.names, types, groups), at: 0)
+            if recent.count > maxRecentLayouts { recent.removeLast() }
+        }
         return groups
     }
 

@@ -1,8 +1,10 @@
 /// A revision ready for traffic: its models loaded and its split computed.
 ///
-/// Immutable. The service swaps whole values, so a request sees one revision from start
-/// to end, and a rollback is one pointer change.
-public struct LiveRevision: Sendable {
+/// Immutable. The service swaps whole revisions, so a request sees one revision from start
+/// to end, and a rollback is one pointer change. A class, so the copies a request passes
+/// along (route, prediction, result, metrics) cost one reference count each, not one per
+/// string and array of the spec.
+public final class LiveRevision: Sendable {
     public struct Variant: Sendable {
         public let name: String
         public let model: LoadedModel
@@ -39,6 +41,7 @@ public struct LiveRevision: Sendable {
 
     /// The variant that answers a request with this sticky key (random without one).
     public func variant(forKey key: String?) -> Variant {
+        if variants.count == 1 { return variants[0] }
         var random = SystemRandomNumberGenerator()
         return variants[split.choose(key: key, using: &random)]
     }

@@ -30,16 +30,14 @@ public enum TensorFrames {
     /// every declared input must be there; a matrix input's columns take the model's feature
     /// names when it knows them (tree models bind features by name).
     public static func frame(from tensors: [NamedTensor], for summary: ModelSummary) throws -> FeatureFrame {
-        let declared = summary.inputs.map(\.name)
-        for tensor in tensors where !declared.contains(tensor.name) {
-            throw ServingError.invalidInput("input '\(tensor.name)' is not one of the model's inputs (\(declared.joined(separator: ", ")))")
+        for tensor in tensors where !summary.inputs.contains(where: { $0.name == tensor.name }) {
+            throw ServingError.invalidInput(
+                "input '\(tensor.name)' is not one of the model's inputs (\(summary.inputs.map(\.name).joined(separator: ", ")))")
         }
         if let missing = summary.inputs.first(where: { input in !tensors.contains { $0.name == input.name } }) {
             throw ServingError.invalidInput("missing input '\(missing.name)' (\(missing.type), shape \(missing.shape.map { $0.map(String.init) ?? "-1" }))")
         }
-        var featureNames: [String: [String]] = [:]
-        for input in summary.inputs { if let names = input.featureNames { featureNames[input.name] = names } }
-        return try frame(from: tensors, featureNames: featureNames)
+        return try frame(from: tensors) { name in summary.inputs.first { $0.name == name }?.featureNames }
     }
 
     /// `NAME_0 … NAME_{width-1}`, made once per input name and width: requests with the same
@@ -58,6 +56,12 @@ public enum TensorFrames {
     /// The frame for tensors as they are, matrix columns named `NAME_0 …` unless
     /// `featureNames` names them.
     public static func frame(from tensors: [NamedTensor], featureNames: [String: [String]] = [:]) throws -> FeatureFrame {
+        try frame(from: tensors) { featureNames[$0] }
+    }
+
+    /// The frame for tensors as they are; `featureNames(input)` names a matrix input's
+    /// columns, or nil for `NAME_0 …`.
+    static func frame(from tensors: [NamedTensor], featureNames: (String) -> [String]?) throws -> FeatureFrame {
         guard let rows = tensors.first?.shape.first else { throw ServingError.invalidInput("the request has no inputs") }
         var columns: [(name: String, column: FeatureFrame.Column)] = []
         for tensor in tensors {
@@ -75,7 +79,7 @@ public enum TensorFrames {
             if width == 1 {
                 columns.append((tensor.name, tensor.values))
             } else {
-                let names = featureNames[tensor.name].flatMap { $0.count == width ? $0 : nil } ?? columnNames(tensor.name, width: width)
+                let names = featureNames(tensor.name).flatMap { $0.count == width ? $0 : nil } ?? columnNames(tensor.name, width: width)
                 for feature in 0..<width {
                     columns.append((names[feature], tensor.values.strided(start: feature, step: width)))
                 }

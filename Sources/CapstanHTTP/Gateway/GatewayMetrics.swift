@@ -20,7 +20,7 @@ public final class GatewayMetrics: Sendable {
     private let shadowsSkipped: Counter
     private let cpuSeconds: Counter
     /// Each (deployment, variant, code)'s counter and histogram, found once in the registry.
-    private let series = Mutex<[String: (requests: Counter, latency: DurationHistogram?)]>([:])
+    private let series = Mutex<[SeriesKey: (requests: Counter, latency: DurationHistogram?)]>([:])
     private let reported = Mutex<(dropped: Int, written: Int, skipped: Int, cpu: Double)>((0, 0, 0, 0))
     static let latencyBuckets: [Duration] = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5]
         .map { Duration.nanoseconds(Int64($0 * 1e9)) }
@@ -56,7 +56,7 @@ public final class GatewayMetrics: Sendable {
 
     /// A finished request: its outcome by status code and, when a variant answered, its latency.
     func record(deployment: String, variant: String?, code: Int, seconds: Double?) {
-        let key = "\(deployment)\u{0}\(variant ?? "")\u{0}\(code)"
+        let key = SeriesKey(deployment: deployment, variant: variant, code: code)
         let metrics = series.withLock { series in
             if let found = series[key] { return found }
             let labels = [("deployment", deployment), ("variant", variant ?? ""), ("code", String(code))]
@@ -77,9 +77,19 @@ public final class GatewayMetrics: Sendable {
     /// under `deployment=""`, so random URLs cannot grow the label set.
     func record<Context: RequestContext>(_ deployments: DeploymentService, request: Request, context: Context,
                                          result: PredictionResult?, status: HTTPResponse.Status) {
+        if let result {
+            record(deployment: result.revision.deployment, variant: result.variant.name, code: Int(status.code), seconds: result.latencySeconds)
+            return
+        }
         let name = context.parameters.get("name") ?? ""
-        let deployment = result?.revision.deployment ?? (deployments.liveRevision(name) != nil ? name : "")
-        record(deployment: deployment, variant: result?.variant.name, code: Int(status.code), seconds: result?.latencySeconds)
+        record(deployment: deployments.liveRevision(name) != nil ? name : "", variant: nil, code: Int(status.code), seconds: nil)
+    }
+
+    /// One request series' labels.
+    private struct SeriesKey: Hashable {
+        let deployment: String
+        let variant: String?
+        let code: Int
     }
 
     /// The exposition, with the scrape-time values brought up to date.

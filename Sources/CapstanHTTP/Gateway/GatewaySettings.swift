@@ -27,10 +27,12 @@ public struct GatewaySettings: Sendable {
         requestIds.next()
     }
 
+    /// Appended, not set: a fresh response has none of these, and setting a field first
+    /// searches the response's fields for one of that name.
     func tag(_ response: inout Response, _ result: PredictionResult) {
-        response.headers[Self.requestIdHeader] = result.requestId
-        response.headers[Self.variantHeader] = result.variant.name
-        response.headers[Self.revisionHeader] = String(result.revision.revision)
+        response.headers.append(HTTPField(name: Self.requestIdHeader, value: result.requestId))
+        response.headers.append(HTTPField(name: Self.variantHeader, value: result.variant.name))
+        response.headers.append(HTTPField(name: Self.revisionHeader, value: String(result.revision.revision)))
     }
 
     /// A column's first value as text, for a sticky key taken from the request's data.

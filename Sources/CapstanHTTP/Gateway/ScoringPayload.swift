@@ -128,6 +128,8 @@ enum ScoringPayload {
     }
 
     /// The column of `count` values, `value(i)` the i-th: text, whole numbers or numbers.
+    /// Inlined, so `value` is too: each cell is read in place, not copied out of its row.
+    @inline(__always)
     static func column(count: Int, name: String, _ value: (Int) -> JSONValue) throws -> FeatureFrame.Column {
         var isText = false, isNumber = false, isWhole = true
         for i in 0..<count {
@@ -177,28 +179,49 @@ enum ScoringPayload {
     /// an ONNX model's outputs by name (`{"label": [...], "probabilities": [[...], ...]}`,
     /// as its ONNX flavor returns a dict of arrays); a tree model's predicted labels, or
     /// values for a regressor, as a list (as the XGBoost and LightGBM flavors return them).
-    static func predictions(_ outputs: FeatureFrame, format: String) -> JSONValue {
+    /// Written straight to bytes: it is made for every request.
+    static func predictions(_ outputs: FeatureFrame, format: String) -> [UInt8] {
         let tensors = TensorFrames.tensors(from: outputs)
+        var json = JSONStream()
+        json.beginObject()
+        json.key("predictions")
         if format != "onnx", let main = tensors.first(where: { $0.name == "label" || $0.name == "prediction" }) {
-            return .object([("predictions", nested(main))])
+            writeNested(main, into: &json)
+        } else {
+            json.beginObject()
+            for tensor in tensors {
+                json.key(tensor.name)
+                writeNested(tensor, into: &json)
+            }
+            json.endObject()
         }
-        return .object([("predictions", .object(tensors.map { ($0.name, nested($0)) }))])
+        json.endObject()
+        return json.bytes
     }
 
     /// A tensor as nested lists: [N] a list, [N, K] a list of rows.
-    private static func nested(_ tensor: NamedTensor) -> JSONValue {
+    private static func writeNested(_ tensor: NamedTensor, into json: inout JSONStream) {
         let rows = tensor.shape.first ?? 0
-        guard tensor.shape.count == 2 else { return .array((0..<rows).map { value(tensor.values, $0) }) }
-        let width = tensor.shape[1]
-        return .array((0..<rows).map { r in .array((0..<width).map { value(tensor.values, r * width + $0) }) })
+        let width = tensor.shape.count == 2 ? tensor.shape[1] : nil
+        json.beginArray()
+        for r in 0..<rows {
+            guard let width else {
+                write(tensor.values, r, into: &json)
+                continue
+            }
+            json.beginArray()
+            for c in 0..<width { write(tensor.values, r * width + c, into: &json) }
+            json.endArray()
+        }
+        json.endArray()
     }
 
-    private static func value(_ column: FeatureFrame.Column, _ index: Int) -> JSONValue {
+    private static func write(_ column: FeatureFrame.Column, _ index: Int, into json: inout JSONStream) {
         switch column {
-        case .float32(let v): v[index].isNaN ? .null : .double(shortest(v[index]))
-        case .float64(let v): v[index].isNaN ? .null : .double(v[index])
-        case .int64(let v): .int(v[index])
-        case .string(let v): .string(v[index])
+        case .float32(let v): json.value(v[index].isNaN ? .null : .double(shortest(v[index])))
+        case .float64(let v): json.value(v[index].isNaN ? .null : .double(v[index]))
+        case .int64(let v): json.int(v[index])
+        case .string(let v): json.string(v[index])
         }
     }
 }

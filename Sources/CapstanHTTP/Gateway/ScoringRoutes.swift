@@ -29,7 +29,7 @@ struct ScoringRoutes<Context: RequestContext> {
                     let result = try await deployments.predict(name, frame: frame, key: key,
                                                                requestId: gateway.newRequestId())
                     answered = result
-                    var reply = jsonResponse(ScoringPayload.predictions(result.outputs, format: result.variant.model.model.summary.format))
+                    var reply = jsonResponse(bytes: ScoringPayload.predictions(result.outputs, format: result.variant.model.model.summary.format))
                     gateway.tag(&reply, result)
                     response = reply
                 } catch {
@@ -43,12 +43,9 @@ struct ScoringRoutes<Context: RequestContext> {
 
     static func frame(_ request: Request, context: Context, gateway: GatewaySettings, summary: ModelSummary?) async throws -> FeatureFrame {
         let contentType = request.headers[.contentType] ?? "application/json"
-        let parts = contentType.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
-        for parameter in parts.dropFirst() where parameter != "charset=utf-8" {
-            throw ScoringError.unsupportedMediaType("Content-Type parameter '\(parameter)' is not supported; send charset=utf-8 or none.")
-        }
+        let mediaType = try Self.mediaType(contentType)
         let body = try await request.body.collect(upTo: gateway.maxRequestBytes)
-        switch parts.first ?? "" {
+        switch mediaType {
         case "application/json":
             let json: JSONValue
             do {
@@ -67,6 +64,29 @@ struct ScoringRoutes<Context: RequestContext> {
             throw ScoringError.unsupportedMediaType(
                 "Content-Type '\(contentType)' is not supported; send application/json or text/csv.")
         }
+    }
+
+    /// The media type of a Content-Type header, lowercased; its one allowed parameter is
+    /// `charset=utf-8` (any case, spaces around `;`). Read without Foundation: this runs on
+    /// every request, and `trimmingCharacters` cost 2% of a prediction's CPU.
+    static func mediaType(_ contentType: String) throws -> String {
+        if contentType == "application/json" { return contentType }  // what nearly every client sends
+        var parts = contentType.utf8.split(separator: UInt8(ascii: ";"), omittingEmptySubsequences: false).makeIterator()
+        let mediaType = lowercasedTrimmed(parts.next() ?? Substring().utf8)
+        while let parameter = parts.next() {
+            let text = lowercasedTrimmed(parameter)
+            if !text.isEmpty && text != "charset=utf-8" {
+                throw ScoringError.unsupportedMediaType("Content-Type parameter '\(text)' is not supported; send charset=utf-8 or none.")
+            }
+        }
+        return mediaType
+    }
+
+    /// ASCII letters lowercased, spaces and tabs trimmed (what HTTP allows around `;`).
+    private static func lowercasedTrimmed(_ bytes: Substring.UTF8View) -> String {
+        let isBlank = { (byte: UInt8) in byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") }
+        guard let first = bytes.firstIndex(where: { !isBlank($0) }), let last = bytes.lastIndex(where: { !isBlank($0) }) else { return "" }
+        return String(decoding: bytes[first...last].lazy.map { $0 >= 65 && $0 <= 90 ? $0 + 32 : $0 }, as: UTF8.self)
     }
 
     static func stickyKey(_ sticky: DeploymentSpec.Stickiness?, request: Request, frame: FeatureFrame) -> String? {

@@ -1,11 +1,15 @@
 import CapstanInference
 import CapstanJSON
 import CapstanServing
+import HTTPTypes
 import NIOCore
 
 /// An inference request as the Open Inference Protocol sends it: JSON, optionally followed
 /// by raw tensor bytes (the binary tensor extension `tritonclient.http` uses by default).
 struct OIPRequest {
+    /// Triton's binary extension: how many bytes of the body are the JSON header.
+    static let headerLengthField = HTTPField.Name("Inference-Header-Content-Length")!
+
     struct RequestedOutput {
         var name: String
     }

@@ -50,7 +50,7 @@ struct OpenInferenceRoutes<Context: RequestContext> {
                         let name = try context.parameters.require("name")
                         if versioned { _ = try Self.live(deployments, context, versioned: true) }
                         let body = try await request.body.collect(upTo: gateway.maxRequestBytes)
-                        let headerField = request.headers[HTTPField.Name("Inference-Header-Content-Length")!]
+                        let headerField = request.headers[OIPRequest.headerLengthField]
                         let headerLength = headerField.flatMap { Int($0) }
                         if headerField != nil && headerLength == nil {
                             throw OIPError.badRequest("Inference-Header-Content-Length must be an integer")

@@ -48,30 +48,52 @@ public struct FeatureFrame: Sendable, Equatable {
 
     /// A frame of `columns`, which must all have the same length and distinct names.
     public init(_ columns: [(name: String, column: Column)]) throws {
-        if let duplicate = Self.firstDuplicate(columns.map(\.name)) {
+        let names = columns.map(\.name)
+        if let duplicate = Self.firstDuplicate(names) {
             throw InferenceError.invalidInput("column '\(duplicate)' appears twice")
         }
         let rows = columns.first?.column.count ?? 0
         if let ragged = columns.first(where: { $0.column.count != rows }) {
             throw InferenceError.invalidInput("column '\(ragged.name)' has \(ragged.column.count) rows, '\(columns[0].name)' has \(rows)")
         }
-        names = columns.map(\.name)
+        self.names = names
         self.columns = columns.map(\.column)
         rowCount = rows
         sourceText = Array(repeating: nil, count: columns.count)
     }
 
     /// A name that appears twice. Frames of one request have a few dozen columns at most:
-    /// comparing pairs is quicker there than hashing every name into a set.
+    /// comparing pairs is quicker there than hashing every name into a set. ASCII names are
+    /// compared by a fingerprint first (length and last eight bytes, where numbered names
+    /// like `f0 … f19` differ), so whole strings are compared only when those match; other
+    /// names always in full, as `==` equates canonically equivalent spellings.
     static func firstDuplicate(_ names: [String]) -> String? {
         if names.count > 32 {
             var seen = Set<String>()
             return names.first { !seen.insert($0).inserted }
         }
+        let fingerprints = names.map(asciiFingerprint)
+        func mayBeEqual(_ i: Int, _ j: Int) -> Bool {
+            guard let a = fingerprints[i], let b = fingerprints[j] else { return true }
+            return a == b
+        }
         for i in names.indices {
-            for j in names.indices where j > i && names[j] == names[i] { return names[j] }
+            for j in names.indices where j > i && mayBeEqual(i, j) && names[j] == names[i] { return names[j] }
         }
         return nil
+    }
+
+    /// Byte count and last eight bytes of an ASCII name; nil for any other.
+    private static func asciiFingerprint(_ name: String) -> SIMD2<UInt64>? {
+        var name = name
+        return name.withUTF8 { bytes in
+            var tail: UInt64 = 0
+            for byte in bytes {
+                if byte >= 0x80 { return nil }
+                tail = tail << 8 | UInt64(byte)
+            }
+            return SIMD2(UInt64(bytes.count), tail)
+        }
     }
 
     public func column(named name: String) -> Column? {
