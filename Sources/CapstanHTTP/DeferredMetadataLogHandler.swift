@@ -1,7 +1,8 @@
 import Logging
 
 /// A log handler that keeps the metadata set on a logger as it is, and hands it to the
-/// handler it wraps only when a line is written.
+/// `StreamLogHandler` it wraps only when a line is written. Not generic over the wrapped
+/// handler: a generic one's type metadata is looked up on every request.
 ///
 /// Why: swift-log's `StreamLogHandler` renders its metadata to text every time a key is set,
 /// and Hummingbird sets a request id on the logger of every request. Rendering was 5% of a
@@ -9,11 +10,11 @@ import Logging
 /// at the default level it does not. Lines come out exactly as the wrapped handler writes
 /// them; the logger's metadata reaches it as the line's own, so a line's explicit metadata
 /// still wins over the logger's.
-public struct DeferredMetadataLogHandler<Wrapped: LogHandler>: LogHandler {
-    public var wrapped: Wrapped
+public struct DeferredMetadataLogHandler: LogHandler {
+    public var wrapped: StreamLogHandler
     public var metadata: Logger.Metadata = [:]
 
-    public init(_ wrapped: Wrapped) {
+    public init(_ wrapped: StreamLogHandler) {
         self.wrapped = wrapped
     }
 

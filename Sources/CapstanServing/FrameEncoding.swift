@@ -95,27 +95,29 @@ public enum FrameEncoding {
         var start: Int
     }
 
-    /// Recent frame layouts, newest first, and their groups. A deployment's requests share
+    /// Recent frame layouts, oldest first, and their groups. A deployment's requests share
     /// a layout, and so do its answers, so grouping runs once per layout instead of on every
     /// logged frame. A few layouts are kept because inputs and outputs alternate, and
-    /// deployments interleave.
+    /// deployments interleave; a hit does not reorder them, as that would on every request.
     private static let recentLayouts = Mutex<[(names: [String], types: [UInt8], groups: [Group])]>([])
     private static let maxRecentLayouts = 8
 
     static func cachedGroups(_ frame: FeatureFrame) -> [Group] {
-        let types = frame.columns.map(typeCode)
-        let hit = recentLayouts.withLock { recent -> [Group]? in
-            guard let index = recent.firstIndex(where: { $0.types == types && sameBytes($0.names, frame.names) }) else { return nil }
-            if index > 0 { recent.insert(recent.remove(at: index), at: 0) }
-            return recent[0].groups
+        if let hit = recentLayouts.withLock({ recent in recent.first { sameLayout($0.names, $0.types, frame) }?.groups }) {
+            return hit
         }
-        if let hit { return hit }
         let groups = self.groups(frame)
+        let types = frame.columns.map(typeCode)
         recentLayouts.withLock { recent in
-            recent.insert((frame.names, types, groups), at: 0)
-            if recent.count > maxRecentLayouts { recent.removeLast() }
+            if recent.count == maxRecentLayouts { recent.removeFirst() }
+            recent.append((frame.names, types, groups))
         }
         return groups
+    }
+
+    private static func sameLayout(_ names: [String], _ types: [UInt8], _ frame: FeatureFrame) -> Bool {
+        types.count == frame.columns.count && zip(types, frame.columns).allSatisfy { $0 == typeCode($1) }
+            && sameBytes(names, frame.names)
     }
 
     /// Names compared byte for byte: `String ==` treats "é" and "e\u{301}" as equal, and the

@@ -218,7 +218,7 @@ enum ScoringPayload {
 
     private static func write(_ column: FeatureFrame.Column, _ index: Int, into json: inout JSONStream) {
         switch column {
-        case .float32(let v): json.value(v[index].isNaN ? .null : .double(shortest(v[index])))
+        case .float32(let v): if v[index].isNaN { json.value(.null) } else { json.float(v[index]) }
         case .float64(let v): json.value(v[index].isNaN ? .null : .double(v[index]))
         case .int64(let v): json.int(v[index])
         case .string(let v): json.string(v[index])

@@ -42,7 +42,10 @@ struct ScoringRoutes<Context: RequestContext> {
     }
 
     static func frame(_ request: Request, context: Context, gateway: GatewaySettings, summary: ModelSummary?) async throws -> FeatureFrame {
-        let contentType = request.headers[.contentType] ?? "application/json"
+        // By values: the String subscript joins repeated fields through a generic lazy
+        // sequence, which cost 1% of a request's CPU for the one field there is.
+        let values = request.headers[values: .contentType]
+        let contentType = values.count == 1 ? values[0] : values.isEmpty ? "application/json" : values.joined(separator: ", ")
         let mediaType = try Self.mediaType(contentType)
         let body = try await request.body.collect(upTo: gateway.maxRequestBytes)
         switch mediaType {

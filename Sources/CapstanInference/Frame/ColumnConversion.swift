@@ -89,7 +89,7 @@ extension FeatureFrame {
                 }
                 return narrow
             })
-        case .string: return .string(column.strings(sourceText: sourceText[index]))
+        case .string: return .string(column.strings(sourceText: sourceText(of: index)))
         }
     }
 

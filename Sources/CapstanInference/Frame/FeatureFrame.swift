@@ -44,7 +44,13 @@ public struct FeatureFrame: Sendable, Equatable {
     public let rowCount: Int
     /// The text each column was read from (CSV), so a model input that wants strings gets
     /// "007" and not the number it also parses as.
-    var sourceText: [[String]?]
+    /// Empty when no column was read from text (no array per request frame).
+    var sourceText: [[String]?] = []
+
+    /// The text column `index` was read from, if it was.
+    func sourceText(of index: Int) -> [String]? {
+        sourceText.isEmpty ? nil : sourceText[index]
+    }
 
     /// A frame of `columns`, which must all have the same length and distinct names.
     public init(_ columns: [(name: String, column: Column)]) throws {
@@ -59,7 +65,6 @@ public struct FeatureFrame: Sendable, Equatable {
         self.names = names
         self.columns = columns.map(\.column)
         rowCount = rows
-        sourceText = Array(repeating: nil, count: columns.count)
     }
 
     /// A name that appears twice. Frames of one request have a few dozen columns at most:
@@ -72,15 +77,17 @@ public struct FeatureFrame: Sendable, Equatable {
             var seen = Set<String>()
             return names.first { !seen.insert($0).inserted }
         }
-        let fingerprints = names.map(asciiFingerprint)
-        func mayBeEqual(_ i: Int, _ j: Int) -> Bool {
-            guard let a = fingerprints[i], let b = fingerprints[j] else { return true }
-            return a == b
+        return withUnsafeTemporaryAllocation(of: SIMD2<UInt64>?.self, capacity: names.count) { fingerprints in
+            for (i, name) in names.enumerated() { fingerprints.initializeElement(at: i, to: asciiFingerprint(name)) }
+            func mayBeEqual(_ i: Int, _ j: Int) -> Bool {
+                guard let a = fingerprints[i], let b = fingerprints[j] else { return true }
+                return a == b
+            }
+            for i in names.indices {
+                for j in names.indices where j > i && mayBeEqual(i, j) && names[j] == names[i] { return names[j] }
+            }
+            return nil
         }
-        for i in names.indices {
-            for j in names.indices where j > i && mayBeEqual(i, j) && names[j] == names[i] { return names[j] }
-        }
-        return nil
     }
 
     /// Byte count and last eight bytes of an ASCII name; nil for any other.
@@ -104,7 +111,7 @@ public struct FeatureFrame: Sendable, Equatable {
     public func rows(_ range: Range<Int>) -> FeatureFrame {
         // Columns of equal length stay equal: this cannot fail.
         var frame = try! FeatureFrame(zip(names, columns).map { ($0, $1.slice(range)) })
-        frame.sourceText = sourceText.map { $0.map { Array($0[range]) } }
+        frame.sourceText = sourceText.map { $0.map { Array($0[range]) } }  // stays empty when empty
         return frame
     }
 }

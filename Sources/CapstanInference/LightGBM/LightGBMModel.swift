@@ -122,7 +122,7 @@ public struct LightGBMModel: Model {
             if let codes = categoryCodes[f] {
                 // pandas categories: LightGBM saw each value's position in the training
                 // categories; values unseen in training read as missing, as in LightGBM.
-                values = frame.columns[index].strings(sourceText: frame.sourceText[index]).map(codes.code)
+                values = frame.columns[index].strings(sourceText: frame.sourceText(of: index)).map(codes.code)
             } else if case .string = frame.columns[index] {
                 throw InferenceError.invalidInput("column '\(name)' holds text; the model's feature '\(name)' is numeric")
             } else {
