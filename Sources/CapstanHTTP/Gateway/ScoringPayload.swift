@@ -128,7 +128,7 @@ enum ScoringPayload {
     }
 
     /// The column of `count` values, `value(i)` the i-th: text, whole numbers or numbers.
-    /// Inlined, so `value` is too: each cell is read in place, not copied out of its row.
+    /// Always inlined, so the optimiser can inline `value` into its two loops as well.
     @inline(__always)
     static func column(count: Int, name: String, _ value: (Int) -> JSONValue) throws -> FeatureFrame.Column {
         var isText = false, isNumber = false, isWhole = true

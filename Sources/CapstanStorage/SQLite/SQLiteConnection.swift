@@ -128,7 +128,7 @@ final class SQLiteConnection: @unchecked Sendable {
     /// Binds `values` from parameter `index` on, text and blobs in place (SQLITE_STATIC: SQLite
     /// reads the Swift values' own bytes instead of copying each into memory of its own), and
     /// runs `body` while those bytes are valid. Saves the prediction log a malloc and a copy
-    /// for each of a row's seven texts and blobs. Empty ones are bound as before, since an
+    /// for each text and blob of a row (ids, names, frames). Empty ones are bound as before, since an
     /// empty buffer's address may be nil, which SQLite would take for NULL.
     private func bindInPlace(_ values: ArraySlice<SQLiteValue>, at index: Int32, in statement: OpaquePointer,
                              then body: () throws -> Void) throws {
