@@ -20,11 +20,17 @@ extension DeploymentService {
         public let analysis: RolloutAnalysis
     }
 
-    /// Moves every progressing rollout whose step is due, and aborts any whose canary fails a
-    /// rule. Runs every `interval` until cancelled.
+    /// Takes up what other servers sharing the database changed (``follow()``), then moves
+    /// every progressing rollout whose step is due, and aborts any whose canary fails a rule.
+    /// Runs every `interval` until cancelled.
     public func runRollouts(interval: Duration = .seconds(1)) async {
         while !Task.isCancelled {
             try? await Task.sleep(for: interval)
+            do {
+                try await follow()
+            } catch {
+                logger.error("Following the deployments in the database: \(error)")
+            }
             for revision in liveRevisions() where revision.spec.rollout != nil {
                 do {
                     try await evaluateRollout(revision.deployment, now: Clock.nowMillis())
@@ -58,7 +64,7 @@ extension DeploymentService {
             case .promote: "rollout_promoted"
             default: "rollout_aborted"
             }
-            try await record(next, to: revision, plan: plan, event: (kind, message, analysis))
+            try await record(next, replacing: state, to: revision, plan: plan, event: (kind, message, analysis))
         }
     }
 
@@ -69,9 +75,10 @@ extension DeploymentService {
                 _ = try await store.deployment(name: name)
                 throw ServingError.unavailable("Deployment '\(name)' has no loaded revision.")
             }
-            guard let plan = revision.spec.rollout, var state = rollouts.withLock({ $0[name] }) else {
+            guard let plan = revision.spec.rollout, let previous = rollouts.withLock({ $0[name] }) else {
                 throw ServingError.conflict("Deployment '\(name)' revision \(revision.revision) has no rollout.")
             }
+            var state = previous
             let finished = state.phase == .promoted || state.phase == .aborted
             guard !finished else {
                 throw ServingError.conflict("The rollout of '\(name)' is already \(state.phase.rawValue); apply a new revision to start another.")
@@ -101,7 +108,9 @@ extension DeploymentService {
             case .promote: "rollout_promoted"
             case .abort: "rollout_aborted"
             }
-            try await record(state, to: revision, plan: plan, event: (kind, message, analysis))
+            guard try await record(state, replacing: previous, to: revision, plan: plan, event: (kind, message, analysis)) else {
+                throw ServingError.conflict("Another server changed the rollout of '\(name)' at the same moment; look at its status and try again.")
+            }
             return RolloutStatus(deployment: name, revision: revision.revision, plan: plan, state: state,
                                  stable: revision.variants[0].name, canary: revision.variants[1].name, analysis: analysis)
         }
@@ -206,20 +215,29 @@ extension DeploymentService {
         }
     }
 
-    /// Saves the new state with its event (and the numbers behind it), then moves traffic.
-    private func record(_ state: CanaryRollout, to revision: LiveRevision, plan: DeploymentSpec.Rollout,
-                       event: (kind: String, message: String, analysis: RolloutAnalysis)) async throws {
+    /// Saves the new state with its event (and the numbers behind it), then moves traffic;
+    /// false, changing nothing, when the saved state is no longer `previous`: another server
+    /// sharing the database decided first, and `follow` takes its decision up.
+    @discardableResult
+    private func record(_ state: CanaryRollout, replacing previous: CanaryRollout, to revision: LiveRevision, plan: DeploymentSpec.Rollout,
+                        event: (kind: String, message: String, analysis: RolloutAnalysis)) async throws -> Bool {
         let weights = Self.weights(state, plan)
         let details = JSONValue.object([
             ("phase", .string(state.phase.rawValue)), ("step", .int(Int64(state.step))),
             ("canary_weight", .double(weights[1])), ("verdict", .string(event.analysis.verdict.rawValue)),
             ("checks", .array(event.analysis.checks.map(\.json))),
         ])
-        try await store.saveRollout(deployment: revision.deployment, revision: revision.revision, state: try Self.encode(state),
-                                    event: (event.kind, event.message, JSONWriter.string(details)))
+        let saved = try await store.replaceRollout(deployment: revision.deployment, revision: revision.revision,
+                                                   expected: try Self.encode(previous), state: try Self.encode(state),
+                                                   event: (event.kind, event.message, JSONWriter.string(details)))
+        guard saved else {
+            logger.info("Deployment \(revision.deployment): another server changed the rollout first; taking its state up")
+            return false
+        }
         setRollout(state, of: revision)
         await swapLive(revision.withWeights(weights))
         logger.info("Deployment \(revision.deployment): \(event.message)")
+        return true
     }
 }
 

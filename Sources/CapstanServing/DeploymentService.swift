@@ -30,6 +30,9 @@ public final class DeploymentService: Sendable {
     let rollouts = Mutex<[String: CanaryRollout]>([:])
     /// What the variants of each rollout's current step did, counted as they predict.
     let stepTallies = Mutex<[String: RolloutStepTally]>([:])
+    /// Revisions another server activated that failed to load here, by deployment: not
+    /// tried again every second.
+    private let unfollowable = Mutex<[String: Int64]>([:])
 
     public init(database: Database, registry: RegistryService, artifacts: any ArtifactStore, logger: Logger,
                 maxShadowsInFlight: Int = 64) {
@@ -139,10 +142,7 @@ public final class DeploymentService: Sendable {
         for deployment in try await store.deployments() {
             guard let active = deployment.activeRevision else { continue }
             do {
-                let record = try await store.revision(deployment: deployment.name, revision: active)
-                let resolved = try Self.decodeResolved(record.resolved)
-                let loaded = try await load(resolved)
-                let prepared = try await prepare(LiveRevision(spec: try Self.decodeSpec(record.spec), revision: active, resolved: resolved, loaded: loaded))
+                let prepared = try await prepareStored(deployment.name, revision: active)
                 if let starting = prepared.startingRollout {
                     try await store.saveRollout(deployment: deployment.name, revision: active, state: starting.state,
                                                 event: ("rollout_started", starting.message, nil))
@@ -153,6 +153,46 @@ public final class DeploymentService: Sendable {
                 logger.error("Deployment \(deployment.name) revision \(active) could not be loaded: \(error)")
             }
         }
+    }
+
+    /// Takes up what another server sharing the database changed since this one last looked:
+    /// a deployment whose active revision is not the one served here (applied or rolled back
+    /// there) is loaded, warmed up and switched to, as at start; a rollout whose saved state
+    /// moved on (a step, a pause, a promotion or an abort decided there) is adopted with its
+    /// weights. A revision that does not load here is logged once and retried only when the
+    /// active revision changes again; the one served before keeps serving.
+    public func follow() async throws {
+        try await changes.run { [self] in
+            for deployment in try await store.deployments() {
+                guard let active = deployment.activeRevision else { continue }
+                let name = deployment.name
+                guard let serving = liveRevision(name), serving.revision == active else {
+                    guard unfollowable.withLock({ $0[name] }) != active else { continue }
+                    do {
+                        await commit(try await prepareStored(name, revision: active))
+                        logger.info("Deployment \(name) serves revision \(active), the revision active in the database")
+                    } catch {
+                        unfollowable.withLock { $0[name] = active }
+                        logger.error("Deployment \(name) revision \(active), active in the database, could not be loaded here: \(error)")
+                    }
+                    continue
+                }
+                guard let plan = serving.spec.rollout,
+                      let saved = try await store.rollout(deployment: name, revision: active)
+                          .flatMap({ try? JSONDecoder().decode(CanaryRollout.self, from: Data($0.utf8)) }),
+                      saved != rollouts.withLock({ $0[name] }) else { continue }
+                setRollout(saved, of: serving, takingOver: true)
+                await swapLive(serving.withWeights(Self.weights(saved, plan)))
+            }
+        }
+    }
+
+    /// A stored revision loaded and prepared to serve (its rollout state as saved).
+    private func prepareStored(_ name: String, revision: Int64) async throws -> Prepared {
+        let record = try await store.revision(deployment: name, revision: revision)
+        let resolved = try Self.decodeResolved(record.resolved)
+        let loaded = try await load(resolved)
+        return try await prepare(LiveRevision(spec: try Self.decodeSpec(record.spec), revision: revision, resolved: resolved, loaded: loaded))
     }
 
     /// A revision about to serve, with its weights and rollout state worked out.

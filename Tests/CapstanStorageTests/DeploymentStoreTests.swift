@@ -49,4 +49,25 @@ import Testing
             }
         }
     }
+
+    /// Servers sharing a database each analyse a rollout; a decision is saved only over the
+    /// state it was made from, so a step is decided once however many servers look at it.
+    @Test(arguments: TestEngine.available)
+    func aRolloutDecisionReplacesOnlyTheStateItWasMadeFrom(engine: TestEngine) async throws {
+        try await engine.with { db in
+            let store = DeploymentStore(database: db)
+            let churn = "churn-\(UUID().uuidString)"
+            _ = try await store.addRevision(deployment: churn, spec: "{}", resolved: "{}", state: .pending, message: nil)
+            try await store.activate(deployment: churn, revision: 1, message: "one", startingRollout: (#"{"step":0}"#, "starts"))
+            let first = try await store.replaceRollout(deployment: churn, revision: 1, expected: #"{"step":0}"#, state: #"{"step":1}"#,
+                                                       event: ("rollout_step", "to 50%", nil))
+            let second = try await store.replaceRollout(deployment: churn, revision: 1, expected: #"{"step":0}"#, state: #"{"step":1}"#,
+                                                        event: ("rollout_step", "to 50%", nil))
+            #expect(first && !second)
+            #expect(try await store.rollout(deployment: churn, revision: 1) == #"{"step":1}"#)
+            #expect(try await store.events(deployment: churn).filter { $0.kind == "rollout_step" }.count == 1)
+            #expect(try await !store.replaceRollout(deployment: churn, revision: 2, expected: #"{"step":1}"#, state: "{}",
+                                                     event: ("rollout_step", "no such revision", nil)))
+        }
+    }
 }

@@ -14,6 +14,25 @@ extension DeploymentStore {
         }
     }
 
+    /// Replaces a rollout's state only if it is still `expected` (as saved, byte for byte),
+    /// recording `event` with it; false when it was not, because another server sharing the
+    /// database decided first. Servers deciding the same step therefore record one decision.
+    public func replaceRollout(deployment: String, revision: Int64, expected: String, state: String,
+                               event: (kind: String, message: String, details: String?)) async throws -> Bool {
+        let now = Clock.nowMillis()
+        return try await database.write { db in
+            let replaced = try await db.raw("""
+                UPDATE deployment_rollouts SET state = \(bind: state), last_update_time = \(bind: now)
+                WHERE deployment = \(bind: deployment) AND revision = \(bind: revision) AND state = \(bind: expected)
+                RETURNING revision
+                """).all()
+            guard !replaced.isEmpty else { return false }
+            try await Self.appendEvent(deployment: deployment, revision: revision, kind: event.kind, message: event.message,
+                                       details: event.details, time: now, on: db)
+            return true
+        }
+    }
+
     static func saveRollout(deployment: String, revision: Int64, state: String, time: Int64, on db: any SQLDatabase) async throws {
         try await db.raw("""
             INSERT INTO deployment_rollouts (deployment, revision, state, last_update_time)
