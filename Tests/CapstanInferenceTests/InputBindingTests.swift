@@ -32,6 +32,14 @@ import Testing
             columns[width - 1].name = "c1"
             #expect(throws: InferenceError.invalidInput("column 'c1' appears twice")) { try FeatureFrame(columns) }
         }
+        // Names that share their last eight bytes, or differ only in their spelling of "é"
+        // (which `==`, and so column lookup, takes as the same name).
+        func frame(_ names: [String]) throws -> FeatureFrame { try FeatureFrame(names.map { ($0, .float32([1])) }) }
+        #expect(throws: Never.self) { try frame(["a_feature_1", "b_feature_1", "feature_10", "feature_1"]) }
+        #expect(throws: InferenceError.invalidInput("column 'x_feature_1' appears twice")) {
+            try frame(["x_feature_1", "y_feature_1", "x_feature_1"])
+        }
+        #expect(throws: InferenceError.invalidInput("column 'cafe\u{301}' appears twice")) { try frame(["café", "cafe\u{301}"]) }
     }
 
     @Test func matrixInputsTakeEveryNumericColumnType() throws {
