@@ -13,7 +13,7 @@ struct AuthMiddleware<Context: RequestContext>: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let need = AccessNeed(method: request.method.rawValue, path: request.uri.path)
         if need == .none { return try await next(request, context) }
-        guard let header = request.headers[.authorization], header.lowercased().hasPrefix("bearer "),
+        guard let header = request.headers.joinedValue(.authorization), header.lowercased().hasPrefix("bearer "),
               case let token = header.dropFirst("bearer ".count).trimmingCharacters(in: .whitespaces), !token.isEmpty else {
             return Self.refuse(.unauthorized, "UNAUTHENTICATED", "This server requires Authorization: Bearer TOKEN (capstan tokens create).")
         }

@@ -24,7 +24,7 @@ struct RequestFields {
         if request.method == .get || request.method == .head {
             return RequestFields(object: queryObject(request.uri.query))
         }
-        if let contentType = request.headers[.contentType], !contentType.lowercased().hasPrefix("application/json") {
+        if let contentType = request.headers.joinedValue(.contentType), !contentType.lowercased().hasPrefix("application/json") {
             throw MLflowError.invalidParameter("Bad Request. Content-Type must be one of ['application/json'].")
         }
         let buffer = try await request.body.collect(upTo: limit)

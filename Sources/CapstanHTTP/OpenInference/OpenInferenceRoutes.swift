@@ -50,7 +50,7 @@ struct OpenInferenceRoutes<Context: RequestContext> {
                         let name = try context.parameters.require("name")
                         if versioned { _ = try Self.live(deployments, context, versioned: true) }
                         let body = try await request.body.collect(upTo: gateway.maxRequestBytes)
-                        let headerField = request.headers[OIPRequest.headerLengthField]
+                        let headerField = request.headers.joinedValue(OIPRequest.headerLengthField)
                         let headerLength = headerField.flatMap { Int($0) }
                         if headerField != nil && headerLength == nil {
                             throw OIPError.badRequest("Inference-Header-Content-Length must be an integer")
@@ -147,7 +147,7 @@ struct OpenInferenceRoutes<Context: RequestContext> {
     /// The sticky key: the configured header, or a request parameter or input of that name.
     static func stickyKey(_ sticky: DeploymentSpec.Stickiness?, request: Request, inference: OIPRequest) -> String? {
         guard let sticky else { return nil }
-        if let header = sticky.header { return request.headers[HTTPField.Name(header) ?? .accept] }
+        if let header = sticky.header { return request.headers.joinedValue(HTTPField.Name(header) ?? .accept) }
         guard let field = sticky.field else { return nil }
         switch inference.parameters?[field] {
         case .string(let s)?: return s
