@@ -52,3 +52,32 @@ extension DeploymentGatewayTests {
         }
     }
 }
+
+extension DeploymentGatewayTests {
+    /// A revision another server activated that does not load here (its model file is gone,
+    /// while the other server still holds the model) leaves this server on the revision it had.
+    @Test func aReplicaThatCannotLoadTheNewRevisionKeepsServingItsOwn() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("capstan-replicas-\(UUID().uuidString)")
+        try await withServer(directory: directory) { a in
+            _ = try await register(a, name: "forest", file: Self.forest)
+            // Version 2, uploaded where this test can remove its file later.
+            let id = UUID().uuidString
+            #expect(try await a.put("/api/2.0/mlflow-artifacts/artifacts/models/\(id)/model.onnx",
+                                    bytes: Array(Data(contentsOf: Self.forest))).status == .ok)
+            _ = try await a.post("model-versions/create", #"{"name": "forest", "source": "mlflow-artifacts:/models/\#(id)"}"#)
+            // a keeps version 2 loaded through another deployment.
+            #expect(try await deploy(a, #"{"name": "holder", "model": "models:/forest/2"}"#).status == .ok)
+            #expect(try await deploy(a, #"{"name": "churn", "model": "models:/forest/1"}"#).status == .ok)
+            try FileManager.default.removeItem(at: a.artifactRoot.appendingPathComponent("models/\(id)"))
+            try await withServer(directory: directory) { b in
+                #expect(try await infer(b, "churn").headers[.init("X-Capstan-Revision")!] == "1")
+                #expect(try await deploy(a, #"{"name": "churn", "model": "models:/forest/2"}"#).status == .ok)
+                #expect(try await infer(a, "churn").headers[.init("X-Capstan-Revision")!] == "2")
+                try await Task.sleep(for: .milliseconds(300))  // many looks at the database
+                let reply = try await infer(b, "churn")
+                #expect(reply.status == .ok)
+                #expect(reply.headers[.init("X-Capstan-Revision")!] == "1", "b cannot load revision 2 and keeps revision 1")
+            }
+        }
+    }
+}

