@@ -95,7 +95,7 @@ public struct JSONParser {
             skipWhitespace()
             guard index < bytes.count else { throw error("unterminated object") }
             if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
-            if bytes[index] == UInt8(ascii: "}") { index += 1; return .object(Array(pendingMembers[base...])) }
+            if bytes[index] == UInt8(ascii: "}") { index += 1; return .object(Self.copy(pendingMembers[base...])) }
             throw error("expected ',' or '}'")
         }
     }
@@ -115,8 +115,17 @@ public struct JSONParser {
             skipWhitespace()
             guard index < bytes.count else { throw error("unterminated array") }
             if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
-            if bytes[index] == UInt8(ascii: "]") { index += 1; return .array(Array(pendingElements[base...])) }
+            if bytes[index] == UInt8(ascii: "]") { index += 1; return .array(Self.copy(pendingElements[base...])) }
             throw error("expected ',' or ']'")
+        }
+    }
+
+    /// A container's items in an array of their own. `Array(slice)` would hand back the
+    /// pending stack's own buffer when the slice spans all of it (the outermost container),
+    /// and the stack, no longer unique, would then be copied to drop them.
+    private static func copy<Item>(_ items: ArraySlice<Item>) -> [Item] {
+        [Item](unsafeUninitializedCapacity: items.count) { buffer, count in
+            count = buffer.initialize(fromContentsOf: items)
         }
     }
 

@@ -46,9 +46,13 @@ public enum FrameEncoding {
             out.append(contentsOf: group.prefix.utf8)
             writeVarint(UInt64(group.count), into: &out)
             if group.count > 0 { writeVarint(UInt64(group.start), into: &out) }
-            out.append(typeCode(frame.columns[group.first]))
-            for column in frame.columns[group.first..<(group.first + max(group.count, 1))] {
-                write(column, into: &out)
+            out.append(typeCode(frame, group.first))
+            for index in group.first..<(group.first + max(group.count, 1)) {
+                if let block = frame.rowMajorValues {
+                    write(block, from: index, step: frame.names.count, into: &out)
+                } else {
+                    write(frame.column(at: index), into: &out)
+                }
             }
         }
         return out
@@ -107,7 +111,7 @@ public enum FrameEncoding {
             return hit
         }
         let groups = self.groups(frame)
-        let types = frame.columns.map(typeCode)
+        let types = frame.names.indices.map { typeCode(frame, $0) }
         recentLayouts.withLock { recent in
             if recent.count == maxRecentLayouts { recent.removeFirst() }
             recent.append((frame.names, types, groups))
@@ -116,14 +120,16 @@ public enum FrameEncoding {
     }
 
     private static func sameLayout(_ names: [String], _ types: [UInt8], _ frame: FeatureFrame) -> Bool {
-        types.count == frame.columns.count && zip(types, frame.columns).allSatisfy { $0 == typeCode($1) }
+        types.count == frame.names.count && types.indices.allSatisfy { types[$0] == typeCode(frame, $0) }
             && sameBytes(names, frame.names)
     }
 
     /// Names compared byte for byte: `String ==` treats "é" and "e\u{301}" as equal, and the
     /// log must give back the bytes it was given.
     static func sameBytes(_ a: [String], _ b: [String]) -> Bool {
-        a.count == b.count && zip(a, b).allSatisfy { sameBytes($0, $1) }
+        // Requests of one shape usually share one array of names (`ColumnNames`).
+        let shared = a.withUnsafeBufferPointer { x in b.withUnsafeBufferPointer { y in x.baseAddress == y.baseAddress && x.count == y.count } }
+        return shared || (a.count == b.count && zip(a, b).allSatisfy { sameBytes($0, $1) })
     }
 
     /// One memcmp over the two strings' UTF-8 (a generic `elementsEqual` over the views took
@@ -143,7 +149,7 @@ public enum FrameEncoding {
                 continue
             }
             if var last = groups.last, last.count > 0, sameBytes(last.prefix, prefix), last.start + last.count == number,
-               typeCode(frame.columns[last.first]) == typeCode(frame.columns[index]) {
+               typeCode(frame, last.first) == typeCode(frame, index) {
                 last.count += 1
                 groups[groups.count - 1] = last
             } else {
@@ -177,15 +183,25 @@ public enum FrameEncoding {
         }
     }
 
-    static func write(_ column: FeatureFrame.Column, into out: inout [UInt8]) {
+    /// The type of column `index`, read without taking the column out of a block.
+    static func typeCode(_ frame: FeatureFrame, _ index: Int) -> UInt8 {
+        typeCode(frame.rowMajorValues ?? frame.column(at: index))
+    }
+
+    /// Every `step`-th value of `column` from `start`: all of a column, or one column of a
+    /// row-major block.
+    static func write(_ column: FeatureFrame.Column, from start: Int = 0, step: Int = 1, into out: inout [UInt8]) {
+        func each<T>(_ values: [T], _ write: (T) -> Void) {
+            for index in stride(from: start, to: values.count, by: step) { write(values[index]) }
+        }
         switch column {
-        case .float32(let values): for v in values { appendLittleEndian(v.bitPattern, into: &out) }
-        case .float64(let values): for v in values { appendLittleEndian(v.bitPattern, into: &out) }
-        case .int64(let values): for v in values { appendLittleEndian(UInt64(bitPattern: v), into: &out) }
+        case .float32(let values): each(values) { appendLittleEndian($0.bitPattern, into: &out) }
+        case .float64(let values): each(values) { appendLittleEndian($0.bitPattern, into: &out) }
+        case .int64(let values): each(values) { appendLittleEndian(UInt64(bitPattern: $0), into: &out) }
         case .string(let values):
-            for v in values {
-                writeVarint(UInt64(v.utf8.count), into: &out)
-                out.append(contentsOf: v.utf8)
+            each(values) { value in
+                writeVarint(UInt64(value.utf8.count), into: &out)
+                out.append(contentsOf: value.utf8)
             }
         }
     }

@@ -1,5 +1,4 @@
 import CapstanInference
-import Synchronization
 
 /// A tensor as inference protocols carry it: a name, a shape and its values flat in
 /// row-major order. The first dimension is the batch (rows).
@@ -22,7 +21,6 @@ public struct NamedTensor: Sendable, Equatable {
 /// other way: columns `P_0 … P_{K-1}` (as `capstan predict` names an [N, K] output) become
 /// one tensor P of shape [N, K]; every other column a tensor of shape [N].
 public enum TensorFrames {
-    private static let columnNameCache = Mutex<[String: [String]]>([:])
     /// The most features (columns) a request's frame may have.
     public static let maxFeatures = 1 << 20
 
@@ -38,19 +36,6 @@ public enum TensorFrames {
             throw ServingError.invalidInput("missing input '\(missing.name)' (\(missing.type), shape \(missing.shape.map { $0.map(String.init) ?? "-1" }))")
         }
         return try frame(from: tensors) { name in summary.inputs.first { $0.name == name }?.featureNames }
-    }
-
-    /// `NAME_0 … NAME_{width-1}`, made once per input name and width: requests with the same
-    /// shape reuse them instead of formatting the names anew.
-    static func columnNames(_ name: String, width: Int) -> [String] {
-        let key = "\(name)\u{0}\(width)"
-        if let cached = columnNameCache.withLock({ $0[key] }) { return cached }
-        let names = (0..<width).map { "\(name)_\($0)" }
-        columnNameCache.withLock { cache in
-            if cache.count > 1_000 { cache.removeAll() }
-            cache[key] = names
-        }
-        return names
     }
 
     /// The frame for tensors as they are, matrix columns named `NAME_0 …` unless
@@ -78,15 +63,32 @@ public enum TensorFrames {
             }
             if width == 1 {
                 columns.append((tensor.name, tensor.values))
-            } else {
-                let names = featureNames(tensor.name).flatMap { $0.count == width ? $0 : nil } ?? columnNames(tensor.name, width: width)
-                for feature in 0..<width {
-                    columns.append((names[feature], tensor.values.strided(start: feature, step: width)))
+                continue
+            }
+            let modelNames = featureNames(tensor.name).flatMap { $0.count == width ? $0 : nil }
+            let names = modelNames ?? ColumnNames.numbered(tensor.name, count: width)
+            if tensors.count == 1, width > 0 {
+                // The usual request, one [N, F] tensor: its values stay one block.
+                guard tensor.values.count == rows * width else {
+                    throw ServingError.invalidInput("input '\(tensor.name)' has \(tensor.values.count) values; shape \(tensor.shape) needs \(rows * width)")
+                }
+                return try invalidInputIfThrows {
+                    // `NAME_0 …` are distinct as made; a model's own names are checked.
+                    try modelNames == nil ? FeatureFrame(distinctNames: names, rowMajor: tensor.values)
+                                          : FeatureFrame(names: names, rowMajor: tensor.values)
                 }
             }
+            for feature in 0..<width {
+                columns.append((names[feature], tensor.values.strided(start: feature, step: width)))
+            }
         }
+        return try invalidInputIfThrows { try FeatureFrame(columns) }
+    }
+
+    /// The frame `make` builds; its complaint (a name given twice) as the caller's mistake.
+    private static func invalidInputIfThrows(_ make: () throws -> FeatureFrame) throws -> FeatureFrame {
         do {
-            return try FeatureFrame(columns)
+            return try make()
         } catch {
             throw ServingError.invalidInput("\(error)")
         }
@@ -95,7 +97,7 @@ public enum TensorFrames {
     public static func tensors(from frame: FeatureFrame) -> [NamedTensor] {
         var tensors: [NamedTensor] = []
         var index = 0
-        let names = frame.names
+        let names = frame.names, columns = frame.columns
         while index < names.count {
             // A run P_0, P_1, … starting here?
             if let first = FrameEncoding.numbered(names[index]), first.number == 0, first.prefix.utf8.last == UInt8(ascii: "_") {
@@ -104,14 +106,14 @@ public enum TensorFrames {
                       next.prefix == first.prefix, next.number == width {
                     width += 1
                 }
-                let parts = (0..<width).map { frame.columns[index + $0] }
+                let parts = Array(columns[index..<(index + width)])
                 if let matrix = FeatureFrame.Column.interleaving(parts) {
                     tensors.append(NamedTensor(name: String(first.prefix.dropLast()), shape: [frame.rowCount, width], values: matrix))
                     index += width
                     continue
                 }
             }
-            tensors.append(NamedTensor(name: names[index], shape: [frame.rowCount], values: frame.columns[index]))
+            tensors.append(NamedTensor(name: names[index], shape: [frame.rowCount], values: columns[index]))
             index += 1
         }
         return tensors
@@ -119,17 +121,6 @@ public enum TensorFrames {
 }
 
 extension FeatureFrame.Column {
-    /// Every `step`-th value from `start`: one feature of a row-major matrix.
-    func strided(start: Int, step: Int) -> FeatureFrame.Column {
-        func pick<T>(_ values: [T]) -> [T] { Swift.stride(from: start, to: values.count, by: step).map { values[$0] } }
-        switch self {
-        case .float32(let v): return .float32(pick(v))
-        case .float64(let v): return .float64(pick(v))
-        case .int64(let v): return .int64(pick(v))
-        case .string(let v): return .string(pick(v))
-        }
-    }
-
     /// Columns of one type side by side as a row-major matrix; nil when their types differ.
     static func interleaving(_ parts: [FeatureFrame.Column]) -> FeatureFrame.Column? {
         guard let first = parts.first else { return nil }

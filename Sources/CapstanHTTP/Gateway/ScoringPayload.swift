@@ -77,8 +77,14 @@ enum ScoringPayload {
             fields.append(cells)
         }
         // Each column read straight from the rows: no list of JSON values per column first.
-        return try build(try names.enumerated().map { c, name in
-            (name, try column(count: fields.count, name: name) { fields[$0][c] })
+        let kinds = try names.enumerated().map { c, name in try kind(count: fields.count, name: name) { fields[$0][c] } }
+        if let first = kinds.first, first != .text, kinds.allSatisfy({ $0 == first }) {
+            // Numbers of one kind throughout: one block, row after row as they came.
+            let width = names.count
+            return try build(names: names, rowMajor: column(first, count: fields.count * width) { fields[$0 / width][$0 % width] })
+        }
+        return try build(names.enumerated().map { c, name in
+            (name, column(kinds[c], count: fields.count) { fields[$0][c] })
         })
     }
 
@@ -128,9 +134,25 @@ enum ScoringPayload {
     }
 
     /// The column of `count` values, `value(i)` the i-th: text, whole numbers or numbers.
-    /// Always inlined, so the optimiser can inline `value` into its two loops as well.
     @inline(__always)
     static func column(count: Int, name: String, _ value: (Int) -> JSONValue) throws -> FeatureFrame.Column {
+        column(try kind(count: count, name: name, value), count: count, value)
+    }
+
+    /// What a column's values are, which decides its type.
+    enum Kind {
+        /// Strings: `string`.
+        case text
+        /// Whole numbers and booleans: `int64`.
+        case whole
+        /// Numbers, or no value (null, read as NaN): `float64`.
+        case number
+    }
+
+    /// The kind of `count` values, `value(i)` the i-th. This and ``column(_:count:_:)`` are
+    /// always inlined, so the optimiser can inline `value` into their loops as well.
+    @inline(__always)
+    static func kind(count: Int, name: String, _ value: (Int) -> JSONValue) throws -> Kind {
         var isText = false, isNumber = false, isWhole = true
         for i in 0..<count {
             switch value(i) {
@@ -142,10 +164,16 @@ enum ScoringPayload {
             }
         }
         if isText && isNumber { throw ScoringError.badRequest("Column '\(name)' mixes strings and numbers.") }
-        if isText {
+        return isText ? .text : isWhole ? .whole : .number
+    }
+
+    /// `count` values of `kind`, `value(i)` the i-th.
+    @inline(__always)
+    static func column(_ kind: Kind, count: Int, _ value: (Int) -> JSONValue) -> FeatureFrame.Column {
+        switch kind {
+        case .text:
             return .string((0..<count).map { if case .string(let s) = value($0) { s } else { "" } })
-        }
-        if isWhole {
+        case .whole:
             return .int64((0..<count).map { i in
                 switch value(i) {
                 case .int(let i): i
@@ -153,25 +181,39 @@ enum ScoringPayload {
                 default: 0
                 }
             })
+        case .number:
+            return .float64((0..<count).map { i in
+                switch value(i) {
+                case .int(let i): Double(i)
+                case .double(let d): d
+                case .bool(let b): b ? 1 : 0
+                default: .nan
+                }
+            })
         }
-        return .float64((0..<count).map { i in
-            switch value(i) {
-            case .int(let i): Double(i)
-            case .double(let d): d
-            case .bool(let b): b ? 1 : 0
-            default: .nan
-            }
-        })
     }
 
     private static func build(_ columns: [(String, FeatureFrame.Column)]) throws -> FeatureFrame {
-        guard columns.count <= TensorFrames.maxFeatures else {
-            throw ScoringError.badRequest("The input has \(columns.count) columns; at most \(TensorFrames.maxFeatures) are taken.")
-        }
+        try checkWidth(columns.count)
         do {
             return try FeatureFrame(columns.map { (name: $0.0, column: $0.1) })
         } catch {
             throw ScoringError.badRequest("\(error)")
+        }
+    }
+
+    private static func build(names: [String], rowMajor values: FeatureFrame.Column) throws -> FeatureFrame {
+        try checkWidth(names.count)
+        do {
+            return try FeatureFrame(names: names, rowMajor: values)
+        } catch {
+            throw ScoringError.badRequest("\(error)")
+        }
+    }
+
+    private static func checkWidth(_ columns: Int) throws {
+        guard columns <= TensorFrames.maxFeatures else {
+            throw ScoringError.badRequest("The input has \(columns) columns; at most \(TensorFrames.maxFeatures) are taken.")
         }
     }
 

@@ -8,12 +8,16 @@ import NIOCore
 enum OIPTensorCodec {
     static func decode(json data: JSONValue, type: OIPDatatype, count: Int, input: String) throws -> FeatureFrame.Column {
         var flat: [JSONValue] = []
-        // The shape is the caller's claim; the data decides how much memory this takes.
-        flat.reserveCapacity(min(count, 1 << 16))
         func flatten(_ value: JSONValue) {
             if case .array(let items) = value { items.forEach(flatten) } else { flat.append(value) }
         }
-        flatten(data)
+        if case .array(let items) = data, !items.contains(where: { if case .array = $0 { true } else { false } }) {
+            flat = items  // already flat, as clients usually send it
+        } else {
+            // The shape is the caller's claim; the data decides how much memory this takes.
+            flat.reserveCapacity(min(count, 1 << 16))
+            flatten(data)
+        }
         guard flat.count == count else {
             throw OIPError.badRequest("input '\(input)' has \(flat.count) values; its shape needs \(count)")
         }

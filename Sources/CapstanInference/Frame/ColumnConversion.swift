@@ -66,35 +66,45 @@ extension FeatureFrame.Column {
     }
 }
 
-extension FeatureFrame {
-    /// Column `index` as elements of `type`, for model input `input`.
-    func data(column index: Int, as type: ElementType, for input: String) throws -> TensorData {
-        let name = names[index], column = columns[index]
+extension FeatureFrame.Column {
+    /// The values as elements of `type`, for model input `input`; `name` is the column's,
+    /// for messages, and `sourceText` what it was read from, if text.
+    func data(as type: ElementType, column name: String, sourceText: [String]?, for input: String) throws -> TensorData {
         switch type {
-        case .float: return .float(try column.floats(column: name, for: input))
-        case .double: return .double(try column.doubles(column: name, for: input))
-        case .int64: return .int64(try column.int64s(column: name, for: input))
+        case .float: return .float(try floats(column: name, for: input))
+        case .double: return .double(try doubles(column: name, for: input))
+        case .int64: return .int64(try int64s(column: name, for: input))
         case .int32:
-            return .int32(try column.int64s(column: name, for: input).map { value in
+            return .int32(try int64s(column: name, for: input).map { value in
                 guard let narrow = Int32(exactly: value) else {
                     throw InferenceError.invalidInput("column '\(name)' has a value too large for int32 input '\(input)'")
                 }
                 return narrow
             })
-        case .bool: return .bool(try column.int64s(column: name, for: input).map { $0 != 0 })
+        case .bool: return .bool(try int64s(column: name, for: input).map { $0 != 0 })
         case .uint8:
-            return .uint8(try column.int64s(column: name, for: input).map { value in
+            return .uint8(try int64s(column: name, for: input).map { value in
                 guard let narrow = UInt8(exactly: value) else {
                     throw InferenceError.invalidInput("column '\(name)' has a value outside 0…255 for uint8 input '\(input)'")
                 }
                 return narrow
             })
-        case .string: return .string(column.strings(sourceText: sourceText(of: index)))
+        case .string: return .string(strings(sourceText: sourceText))
         }
+    }
+}
+
+extension FeatureFrame {
+    /// Column `index` as elements of `type`, for model input `input`.
+    func data(column index: Int, as type: ElementType, for input: String) throws -> TensorData {
+        try column(at: index).data(as: type, column: names[index], sourceText: sourceText(of: index), for: input)
     }
 
     /// All columns side by side as a row-major rows × columns matrix of doubles.
     func matrix(for input: String) throws -> [Double] {
+        // A block is already row-major. All its values share one type, so text fails at the
+        // first column, as it would column by column.
+        if let values = rowMajorValues { return try values.doubles(column: names[0], for: input) }
         let parts = try columns.enumerated().map { try $1.doubles(column: names[$0], for: input) }
         var out = [Double](repeating: 0, count: rowCount * parts.count)
         for (c, part) in parts.enumerated() {

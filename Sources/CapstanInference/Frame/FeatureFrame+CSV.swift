@@ -4,6 +4,7 @@ extension FeatureFrame {
     /// missing values as empty fields.
     public func csv() -> String {
         var out = names.map(CSVTable.escape).joined(separator: ",") + "\n"
+        let columns = self.columns
         out.reserveCapacity(rowCount * columns.count * 12)
         for row in 0..<rowCount {
             let start = out.endIndex

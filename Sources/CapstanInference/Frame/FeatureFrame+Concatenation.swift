@@ -3,8 +3,9 @@ extension FeatureFrame {
     public static func concatenating(_ frames: [FeatureFrame]) throws -> FeatureFrame {
         guard let first = frames.first else { return try FeatureFrame([]) }
         if frames.count == 1 { return first }
+        let columnsOfEach = frames.map(\.columns)
         let columns = first.names.enumerated().map { index, name -> (name: String, column: Column) in
-            let parts = frames.map { $0.columns[index] }
+            let parts = columnsOfEach.map { $0[index] }
             func all<T>(_ extract: (Column) -> [T]?) -> [T] {
                 var out: [T] = []
                 for part in parts { out.append(contentsOf: extract(part) ?? []) }

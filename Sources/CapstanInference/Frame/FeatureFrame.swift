@@ -3,7 +3,7 @@
 /// Columns keep the type their data has (a CSV column of whole numbers is `int64`, of
 /// numbers `float64`, anything else `string`); binding to a model converts them to the
 /// types its inputs declare, and refuses conversions that would lose meaning.
-public struct FeatureFrame: Sendable, Equatable {
+public struct FeatureFrame: Sendable {
     public enum Column: Sendable, Equatable {
         case float32([Float])
         case float64([Double])
@@ -40,12 +40,23 @@ public struct FeatureFrame: Sendable, Equatable {
     }
 
     public private(set) var names: [String]
-    public private(set) var columns: [Column]
+    /// The values: column by column, or row after row in one block.
+    private var storage: Storage
     public let rowCount: Int
     /// The text each column was read from (CSV), so a model input that wants strings gets
     /// "007" and not the number it also parses as.
     /// Empty when no column was read from text (no array per request frame).
     var sourceText: [[String]?] = []
+
+    /// Why two layouts: a request usually carries one [N, F] tensor, or rows of F numbers,
+    /// and a model with one matrix input takes exactly that block. Held as it came, a row of
+    /// 20 features is one array, not 20 one-value columns that the model and the prediction
+    /// log would each gather back into a row.
+    private enum Storage: Sendable {
+        case columns([Column])
+        /// Row-major, `names.count` values per row, all of one type.
+        case rowMajor(Column)
+    }
 
     /// The text column `index` was read from, if it was.
     func sourceText(of index: Int) -> [String]? {
@@ -63,8 +74,50 @@ public struct FeatureFrame: Sendable, Equatable {
             throw InferenceError.invalidInput("column '\(ragged.name)' has \(ragged.column.count) rows, '\(columns[0].name)' has \(rows)")
         }
         self.names = names
-        self.columns = columns.map(\.column)
+        storage = .columns(columns.map(\.column))
         rowCount = rows
+    }
+
+    /// A frame of one row-major block of values, `names.count` per row; the names must be
+    /// distinct.
+    public init(names: [String], rowMajor values: Column) throws {
+        if let duplicate = Self.firstDuplicate(names) {
+            throw InferenceError.invalidInput("column '\(duplicate)' appears twice")
+        }
+        try self.init(distinctNames: names, rowMajor: values)
+    }
+
+    /// As ``init(names:rowMajor:)``, for names the caller made distinct (`x_0 … x_19`):
+    /// checking twenty names pair by pair on every request costs more than the frame.
+    package init(distinctNames names: [String], rowMajor values: Column) throws {
+        guard !names.isEmpty, values.count % names.count == 0 else {
+            throw InferenceError.invalidInput("\(values.count) values do not fill rows of \(names.count) columns")
+        }
+        self.names = names
+        storage = .rowMajor(values)
+        rowCount = values.count / names.count
+    }
+
+    /// The columns, each its own array (made on each call when the frame holds one block).
+    public var columns: [Column] {
+        switch storage {
+        case .columns(let columns): columns
+        case .rowMajor(let values): names.indices.map { values.strided(start: $0, step: names.count) }
+        }
+    }
+
+    /// Column `index` alone.
+    public func column(at index: Int) -> Column {
+        switch storage {
+        case .columns(let columns): columns[index]
+        case .rowMajor(let values): values.strided(start: index, step: names.count)
+        }
+    }
+
+    /// All values row after row when the frame holds them as one block; nil for a frame of
+    /// separate columns. Readers that want rows take this without gathering columns.
+    public var rowMajorValues: Column? {
+        if case .rowMajor(let values) = storage { values } else { nil }
     }
 
     /// A name that appears twice. Frames of one request have a few dozen columns at most:
@@ -104,14 +157,41 @@ public struct FeatureFrame: Sendable, Equatable {
     }
 
     public func column(named name: String) -> Column? {
-        names.firstIndex(of: name).map { columns[$0] }
+        names.firstIndex(of: name).map(column(at:))
     }
 
     /// The rows in `range`, all columns.
     public func rows(_ range: Range<Int>) -> FeatureFrame {
         // Columns of equal length stay equal: this cannot fail.
-        var frame = try! FeatureFrame(zip(names, columns).map { ($0, $1.slice(range)) })
-        frame.sourceText = sourceText.map { $0.map { Array($0[range]) } }  // stays empty when empty
-        return frame
+        switch storage {
+        case .rowMajor(let values):
+            return try! FeatureFrame(distinctNames: names, rowMajor: values.slice(range.lowerBound * names.count..<range.upperBound * names.count))
+        case .columns(let columns):
+            var frame = try! FeatureFrame(zip(names, columns).map { ($0, $1.slice(range)) })
+            frame.sourceText = sourceText.map { $0.map { Array($0[range]) } }  // stays empty when empty
+            return frame
+        }
+    }
+}
+
+extension FeatureFrame: Equatable {
+    /// Equal names and values, however each frame holds them.
+    public static func == (a: FeatureFrame, b: FeatureFrame) -> Bool {
+        guard a.rowCount == b.rowCount, a.names == b.names, a.sourceText == b.sourceText else { return false }
+        if let x = a.rowMajorValues, let y = b.rowMajorValues { return x == y }
+        return a.columns == b.columns
+    }
+}
+
+extension FeatureFrame.Column {
+    /// Every `step`-th value from `start`: one column of a row-major block.
+    public func strided(start: Int, step: Int) -> FeatureFrame.Column {
+        func pick<T>(_ values: [T]) -> [T] { Swift.stride(from: start, to: values.count, by: step).map { values[$0] } }
+        switch self {
+        case .float32(let v): return .float32(pick(v))
+        case .float64(let v): return .float64(pick(v))
+        case .int64(let v): return .int64(pick(v))
+        case .string(let v): return .string(pick(v))
+        }
     }
 }

@@ -118,15 +118,16 @@ public struct LightGBMModel: Model {
         var out = [Double](repeating: 0, count: rows * width)
         for (f, name) in featureNames.enumerated() {
             let index = frame.names.firstIndex(of: name)!
+            let column = frame.column(at: index)
             let values: [Double]
             if let codes = categoryCodes[f] {
                 // pandas categories: LightGBM saw each value's position in the training
                 // categories; values unseen in training read as missing, as in LightGBM.
-                values = frame.columns[index].strings(sourceText: frame.sourceText(of: index)).map(codes.code)
-            } else if case .string = frame.columns[index] {
+                values = column.strings(sourceText: frame.sourceText(of: index)).map(codes.code)
+            } else if case .string = column {
                 throw InferenceError.invalidInput("column '\(name)' holds text; the model's feature '\(name)' is numeric")
             } else {
-                values = try frame.columns[index].doubles(column: name, for: "features")
+                values = try column.doubles(column: name, for: "features")
             }
             for r in 0..<rows { out[r * width + f] = values[r] }
         }

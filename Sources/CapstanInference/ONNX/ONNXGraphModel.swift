@@ -129,12 +129,19 @@ public struct ONNXGraphModel: Model {
                 "model input '\(input.name)' takes \(width) features per row; the input has \(frame.names.count) columns (\(frame.names.prefix(8).joined(separator: ", "))\(frame.names.count > 8 ? ", …" : ""))")
         }
         let columnCount = frame.names.count
+        if let values = frame.rowMajorValues, type == .float || type == .double {
+            // A block is the input's layout already. Its values share one type, so text fails
+            // at the first column, as it would column by column. (Integer inputs go column by
+            // column, whose messages name the column and row of a fraction.)
+            let data = try values.data(as: type, column: frame.names[0], sourceText: nil, for: input.name)
+            return [.tensor(Tensor(shape: [rows, columnCount], data: data))]
+        }
         if type == .float {
             // The common case (an [N, F] float input), interleaved straight into place.
             var values = [Float](repeating: 0, count: rows * columnCount)
             try values.withUnsafeMutableBufferPointer { matrix in
                 for c in 0..<columnCount {
-                    try frame.columns[c].writeFloats(into: matrix, offset: c, stride: columnCount, column: frame.names[c], for: input.name)
+                    try frame.column(at: c).writeFloats(into: matrix, offset: c, stride: columnCount, column: frame.names[c], for: input.name)
                 }
             }
             return [.tensor(Tensor(shape: [rows, columnCount], floats: values))]
@@ -157,8 +164,8 @@ public struct ONNXGraphModel: Model {
                 throw InferenceError.executionFailed(node: name, reason: "\(maps.rows) maps for \(rows) rows")
             }
             let width = maps.keys.count
-            return maps.keys.names.enumerated().map { k, key in
-                ("\(name)_\(key)", .float32((0..<rows).map { maps.values[$0 * width + k] }))
+            return ColumnNames.keyed(name, by: maps.keys).enumerated().map { k, column in
+                (column, .float32((0..<rows).map { maps.values[$0 * width + k] }))
             }
         case .tensor(let tensor):
             guard tensor.shape.first == rows || (rows == 0 && tensor.count == 0) else {
@@ -176,7 +183,8 @@ public struct ONNXGraphModel: Model {
             case .string(let v): columnData = (0..<width).map { k in .string((0..<rows).map { v[$0 * width + k] }) }
             }
             let single = tensor.rank <= 1 || (tensor.rank == 2 && tensor.shape[1] == 1)
-            return columnData.enumerated().map { k, column in (single ? name : "\(name)_\(k)", column) }
+            if single { return columnData.map { (name, $0) } }
+            return zip(ColumnNames.numbered(name, count: width), columnData).map { ($0, $1) }
         }
     }
 
