@@ -24,14 +24,6 @@ public struct MapSequence: Sendable, Equatable {
             case .string(let k): k.count
             }
         }
-
-        /// The keys as text, in order (for column names).
-        public var names: [String] {
-            switch self {
-            case .int64(let k): k.map(String.init)
-            case .string(let k): k
-            }
-        }
     }
 
     public var keys: Keys
