@@ -177,9 +177,7 @@ public final class DeploymentService: Sendable {
                     }
                     continue
                 }
-                guard let plan = serving.spec.rollout,
-                      let saved = try await store.rollout(deployment: name, revision: active)
-                          .flatMap({ try? JSONDecoder().decode(CanaryRollout.self, from: Data($0.utf8)) }),
+                guard let plan = serving.spec.rollout, let saved = try await savedRollout(name, revision: active),
                       saved != rollouts.withLock({ $0[name] }) else { continue }
                 setRollout(saved, of: serving, takingOver: true)
                 await swapLive(serving.withWeights(Self.weights(saved, plan)))
@@ -204,13 +202,18 @@ public final class DeploymentService: Sendable {
         var startingRollout: (state: String, message: String)?
     }
 
+    /// A revision's rollout state as saved; nil when it has none (or none this build reads).
+    private func savedRollout(_ deployment: String, revision: Int64) async throws -> CanaryRollout? {
+        try await store.rollout(deployment: deployment, revision: revision)
+            .flatMap { try? JSONDecoder().decode(CanaryRollout.self, from: Data($0.utf8)) }
+    }
+
     /// Works out how `incoming` will serve: with a rollout, its weights come from the
     /// rollout's state — the saved one when this revision had one (a restart, a rollback),
     /// else its first step. Reads only; nothing changes until `commit`.
     private func prepare(_ incoming: LiveRevision) async throws -> Prepared {
         guard let plan = incoming.spec.rollout else { return Prepared(live: incoming) }
-        let saved = try await store.rollout(deployment: incoming.deployment, revision: incoming.revision)
-            .flatMap { try? JSONDecoder().decode(CanaryRollout.self, from: Data($0.utf8)) }
+        let saved = try await savedRollout(incoming.deployment, revision: incoming.revision)
         let state = saved ?? CanaryRollout(startedAt: Clock.nowMillis())
         let starting = saved == nil
             ? (try Self.encode(state), "canary '\(incoming.variants[1].name)' starts at \(Self.percent(plan.steps[0]))") : nil

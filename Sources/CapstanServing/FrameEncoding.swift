@@ -40,6 +40,7 @@ public enum FrameEncoding {
         out.reserveCapacity(16 + frame.names.count * (4 + 8 * frame.rowCount))
         writeVarint(UInt64(frame.rowCount), into: &out)
         let groups = self.cachedGroups(frame)
+        let block = frame.rowMajorValues
         writeVarint(UInt64(groups.count), into: &out)
         for group in groups {
             writeVarint(UInt64(group.prefix.utf8.count), into: &out)
@@ -48,7 +49,7 @@ public enum FrameEncoding {
             if group.count > 0 { writeVarint(UInt64(group.start), into: &out) }
             out.append(typeCode(frame, group.first))
             for index in group.first..<(group.first + max(group.count, 1)) {
-                if let block = frame.rowMajorValues {
+                if let block {
                     write(block, from: index, step: frame.names.count, into: &out)
                 } else {
                     write(frame.column(at: index), into: &out)
