@@ -94,8 +94,20 @@ public enum TensorFrames {
         }
     }
 
-    public static func tensors(from frame: FeatureFrame) -> [NamedTensor] {
-        var tensors: [NamedTensor] = []
+    /// One tensor of an answer, as a run of its frame's columns.
+    public struct OutputTensor: Sendable, Equatable {
+        public var name: String
+        /// The frame's columns it spans, in order: one for an [N] tensor, K for [N, K].
+        public var columns: Range<Int>
+        /// Shaped [N, K] (a run of numbered columns, even a run of one) rather than [N].
+        public var isMatrix: Bool
+    }
+
+    /// The tensors a frame's columns make: a run `P_0, P_1, …` of one type is one [N, K]
+    /// tensor P; every other column an [N] tensor. Views, not copies: answers write each
+    /// value straight from its column.
+    public static func outputTensors(of frame: FeatureFrame) -> [OutputTensor] {
+        var tensors: [OutputTensor] = []
         var index = 0
         let names = frame.names, columns = frame.columns
         while index < names.count {
@@ -106,14 +118,14 @@ public enum TensorFrames {
                       next.prefix == first.prefix, next.number == width {
                     width += 1
                 }
-                let parts = Array(columns[index..<(index + width)])
-                if let matrix = FeatureFrame.Column.interleaving(parts) {
-                    tensors.append(NamedTensor(name: String(first.prefix.dropLast()), shape: [frame.rowCount, width], values: matrix))
+                let run = index..<(index + width)
+                if run.allSatisfy({ columns[$0].hasSameType(as: columns[index]) }) {
+                    tensors.append(OutputTensor(name: String(first.prefix.dropLast()), columns: run, isMatrix: true))
                     index += width
                     continue
                 }
             }
-            tensors.append(NamedTensor(name: names[index], shape: [frame.rowCount], values: columns[index]))
+            tensors.append(OutputTensor(name: names[index], columns: index..<(index + 1), isMatrix: false))
             index += 1
         }
         return tensors
@@ -121,29 +133,11 @@ public enum TensorFrames {
 }
 
 extension FeatureFrame.Column {
-    /// Columns of one type side by side as a row-major matrix; nil when their types differ.
-    static func interleaving(_ parts: [FeatureFrame.Column]) -> FeatureFrame.Column? {
-        guard let first = parts.first else { return nil }
-        let rows = first.count
-        func interleave<T>(_ arrays: [[T]]) -> [T] {
-            var out: [T] = []
-            out.reserveCapacity(rows * arrays.count)
-            for r in 0..<rows { for a in arrays { out.append(a[r]) } }
-            return out
-        }
-        switch first {
-        case .float32:
-            let arrays = parts.compactMap { if case .float32(let v) = $0 { v } else { nil } }
-            return arrays.count == parts.count ? .float32(interleave(arrays)) : nil
-        case .float64:
-            let arrays = parts.compactMap { if case .float64(let v) = $0 { v } else { nil } }
-            return arrays.count == parts.count ? .float64(interleave(arrays)) : nil
-        case .int64:
-            let arrays = parts.compactMap { if case .int64(let v) = $0 { v } else { nil } }
-            return arrays.count == parts.count ? .int64(interleave(arrays)) : nil
-        case .string:
-            let arrays = parts.compactMap { if case .string(let v) = $0 { v } else { nil } }
-            return arrays.count == parts.count ? .string(interleave(arrays)) : nil
+    /// Both hold values of one type (both float32, say), whatever the values.
+    func hasSameType(as other: FeatureFrame.Column) -> Bool {
+        switch (self, other) {
+        case (.float32, .float32), (.float64, .float64), (.int64, .int64), (.string, .string): true
+        default: false
         }
     }
 }

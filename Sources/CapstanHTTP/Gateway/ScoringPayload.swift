@@ -223,17 +223,18 @@ enum ScoringPayload {
     /// values for a regressor, as a list (as the XGBoost and LightGBM flavors return them).
     /// Written straight to bytes: it is made for every request.
     static func predictions(_ outputs: FeatureFrame, format: String) -> [UInt8] {
-        let tensors = TensorFrames.tensors(from: outputs)
+        let tensors = TensorFrames.outputTensors(of: outputs)
+        let columns = outputs.columns, rows = outputs.rowCount
         var json = JSONStream()
         json.beginObject()
         json.key("predictions")
         if format != "onnx", let main = tensors.first(where: { $0.name == "label" || $0.name == "prediction" }) {
-            writeNested(main, into: &json)
+            writeNested(main, of: columns, rows: rows, into: &json)
         } else {
             json.beginObject()
             for tensor in tensors {
                 json.key(tensor.name)
-                writeNested(tensor, into: &json)
+                writeNested(tensor, of: columns, rows: rows, into: &json)
             }
             json.endObject()
         }
@@ -242,17 +243,16 @@ enum ScoringPayload {
     }
 
     /// A tensor as nested lists: [N] a list, [N, K] a list of rows.
-    private static func writeNested(_ tensor: NamedTensor, into json: inout JSONStream) {
-        let rows = tensor.shape.first ?? 0
-        let width = tensor.shape.count == 2 ? tensor.shape[1] : nil
+    private static func writeNested(_ tensor: TensorFrames.OutputTensor, of columns: [FeatureFrame.Column], rows: Int,
+                                    into json: inout JSONStream) {
         json.beginArray()
         for r in 0..<rows {
-            guard let width else {
-                write(tensor.values, r, into: &json)
+            guard tensor.isMatrix else {
+                write(columns[tensor.columns.lowerBound], r, into: &json)
                 continue
             }
             json.beginArray()
-            for c in 0..<width { write(tensor.values, r * width + c, into: &json) }
+            for c in tensor.columns { write(columns[c], r, into: &json) }
             json.endArray()
         }
         json.endArray()

@@ -1,5 +1,6 @@
 import CapstanInference
 import CapstanJSON
+import CapstanServing
 import NIOCore
 
 /// Tensor values in and out of the protocol's two encodings: JSON arrays (flat or nested,
@@ -94,14 +95,28 @@ enum OIPTensorCodec {
         }
     }
 
-    /// An output tensor's values as a flat JSON array.
-    static func write(_ values: FeatureFrame.Column, into json: inout JSONStream) {
+    /// An answer's tensor as a flat JSON array in row-major order, read from the frame's
+    /// `columns` that it spans.
+    static func write(_ tensor: TensorFrames.OutputTensor, of columns: [FeatureFrame.Column], rows: Int, into json: inout JSONStream) {
         json.beginArray()
-        switch values {
-        case .float32(let v): for x in v { json.float(x) }
-        case .float64(let v): for x in v { json.value(.double(x)) }
-        case .int64(let v): for x in v { json.int(x) }
-        case .string(let v): for x in v { json.string(x) }
+        if tensor.columns.count == 1 {
+            switch columns[tensor.columns.lowerBound] {
+            case .float32(let v): for x in v { json.float(x) }
+            case .float64(let v): for x in v { json.value(.double(x)) }
+            case .int64(let v): for x in v { json.int(x) }
+            case .string(let v): for x in v { json.string(x) }
+            }
+        } else {
+            for r in 0..<rows {
+                for c in tensor.columns {
+                    switch columns[c] {
+                    case .float32(let v): json.float(v[r])
+                    case .float64(let v): json.value(.double(v[r]))
+                    case .int64(let v): json.int(v[r])
+                    case .string(let v): json.string(v[r])
+                    }
+                }
+            }
         }
         json.endArray()
     }

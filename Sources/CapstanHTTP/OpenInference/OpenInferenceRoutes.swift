@@ -105,7 +105,8 @@ struct OpenInferenceRoutes<Context: RequestContext> {
 
     /// The infer answer, written straight to bytes: it is made for every request.
     static func inferResponse(_ result: PredictionResult, request: OIPRequest) throws -> [UInt8] {
-        var tensors = TensorFrames.tensors(from: result.outputs)
+        let columns = result.outputs.columns, rows = result.outputs.rowCount
+        var tensors = TensorFrames.outputTensors(of: result.outputs)
         if let requested = request.outputs {
             tensors = try requested.map { output in
                 guard let tensor = tensors.first(where: { $0.name == output.name }) else {
@@ -130,13 +131,14 @@ struct OpenInferenceRoutes<Context: RequestContext> {
         for tensor in tensors {
             json.beginObject()
             json.key("name"); json.string(tensor.name)
-            json.key("datatype"); json.string(OIPDatatype(tensor.values).rawValue)
+            json.key("datatype"); json.string(OIPDatatype(columns[tensor.columns.lowerBound]).rawValue)
             json.key("shape")
             json.beginArray()
-            for dimension in tensor.shape { json.int(Int64(dimension)) }
+            json.int(Int64(rows))
+            if tensor.isMatrix { json.int(Int64(tensor.columns.count)) }
             json.endArray()
             json.key("data")
-            OIPTensorCodec.write(tensor.values, into: &json)
+            OIPTensorCodec.write(tensor, of: columns, rows: rows, into: &json)
             json.endObject()
         }
         json.endArray()

@@ -184,9 +184,17 @@ extension FeatureFrame: Equatable {
 }
 
 extension FeatureFrame.Column {
-    /// Every `step`-th value from `start`: one column of a row-major block.
+    /// Every `step`-th value from `start`: one column of a row-major block. A block of one
+    /// column is that column already, and comes back without a copy.
     public func strided(start: Int, step: Int) -> FeatureFrame.Column {
-        func pick<T>(_ values: [T]) -> [T] { Swift.stride(from: start, to: values.count, by: step).map { values[$0] } }
+        if start == 0 && step == 1 { return self }
+        func pick<T>(_ values: [T]) -> [T] {
+            let count = start < values.count ? (values.count - start + step - 1) / step : 0
+            return [T](unsafeUninitializedCapacity: count) { buffer, initialized in
+                for r in 0..<count { buffer.initializeElement(at: r, to: values[start + r * step]) }
+                initialized = count
+            }
+        }
         switch self {
         case .float32(let v): return .float32(pick(v))
         case .float64(let v): return .float64(pick(v))

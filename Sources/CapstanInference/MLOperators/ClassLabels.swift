@@ -24,7 +24,9 @@ enum ClassLabels: Sendable {
     func tensor(_ indices: [Int64], literalBinary: Bool = false) -> Tensor {
         switch self {
         case .strings(let s): Tensor(shape: [indices.count], strings: indices.map { s[Int($0)] })
-        case .int64s(let l): Tensor(shape: [indices.count], int64s: literalBinary ? indices : indices.map { l[Int($0)] })
+        case .int64s(let l):
+            // Labels 0, 1, … are the indices themselves (the usual export): no copy to map them.
+            Tensor(shape: [indices.count], int64s: literalBinary || l.elementsEqual(0..<Int64(l.count)) ? indices : indices.map { l[Int($0)] })
         }
     }
 }

@@ -91,6 +91,19 @@ enum PostTransform: String, Sendable {
         }
     }
 
+    /// ``apply(row:)`` over two scores, without an array (a binary classifier's every row).
+    func apply(pair: (Float, Float)) -> (Float, Float) {
+        switch self {
+        case .none: return pair
+        case .logistic: return (Self.logistic(pair.0), Self.logistic(pair.1))
+        case .probit: return (Self.probit(pair.0), Self.probit(pair.1))
+        case .softmax, .softmaxZero:
+            var row = [pair.0, pair.1]
+            apply(row: &row)
+            return (row[0], row[1])
+        }
+    }
+
     /// MLAS's rational approximation of the logistic function, which onnxruntime's linear
     /// models use for LOGISTIC over two or more scores.
     static func approximateLogistic(_ value: Float) -> Float {

@@ -31,76 +31,82 @@ struct TreeEnsembleClassifier: Kernel {
             throw KernelError("TreeEnsembleClassifier takes numeric input, got \(x.elementType)")
         }
         let (features, rows, width) = try forest.features(x)
-        let ensemble = forest.ensemble
-        let k = classCount, base = forest.baseValues
+        let k = classCount
         var labelIndices = [Int64](repeating: 0, count: rows)
         var z = [Float](repeating: 0, count: rows * k)
-        var allScores = [Double](repeating: 0, count: rows * k)
-        var allReached = [Bool](repeating: false, count: rows * k)
-        features.withUnsafeBufferPointer { features in
-            allScores.withUnsafeMutableBufferPointer { scores in
-                allReached.withUnsafeMutableBufferPointer { reached in
-                    if rows > 0 {
-                        ensemble.sum(features.baseAddress!, rows: rows, width: width, into: scores.baseAddress!, reached: reached.baseAddress!)
-                    }
+        // The raw sums are scratch, on the stack for the usual small request: a single row
+        // was costing more in allocations than in walking its hundred trees.
+        try withUnsafeTemporaryAllocation(of: Double.self, capacity: rows * k) { sums in
+            try withUnsafeTemporaryAllocation(of: Bool.self, capacity: rows * k) { reached in
+                guard rows > 0, let sums = sums.baseAddress, let reached = reached.baseAddress else { return }
+                sums.initialize(repeating: 0, count: rows * k)
+                reached.initialize(repeating: false, count: rows * k)
+                features.withUnsafeBufferPointer { features in
+                    forest.ensemble.sum(features.baseAddress!, rows: rows, width: width, into: sums, reached: reached)
                 }
-            }
-        }
-        var scores = [Double](repeating: 0, count: k)
-        var reached = [Bool](repeating: false, count: k)
-        var row = [Float](repeating: 0, count: k)
-        for r in 0..<rows {
-            for c in 0..<k {
-                scores[c] = allScores[r * k + c]
-                reached[c] = allReached[r * k + c]
-            }
-            if k > 2 {
-                for c in 0..<min(base.count, k) {
-                    scores[c] += base[c]
-                    reached[c] = true
+                if k > 2 {
+                    try finishMulticlass(sums, reached, rows: rows, labels: &labelIndices, scores: &z)
+                    return
                 }
-                // The first of the highest-scoring classes that received any score.
-                var best = -1
-                for c in 0..<k where reached[c] && (best < 0 || scores[c] > scores[best]) { best = c }
-                guard best >= 0 else { throw KernelError("no class received a score") }
-                labelIndices[r] = Int64(best)
-                for c in 0..<k { row[c] = reached[c] ? Float(scores[c]) : 0 }
-                forest.postTransform.apply(row: &row)
-                for c in 0..<k { z[r * k + c] = row[c] }
-            } else {
-                let (label, pair) = binary(scores: &scores, reached: &reached)
-                labelIndices[r] = label
-                z[r * 2] = pair.0
-                z[r * 2 + 1] = pair.1
+                for r in 0..<rows {
+                    let (label, pair) = binary(sums[2 * r], sums[2 * r + 1], reached: (reached[2 * r], reached[2 * r + 1]))
+                    labelIndices[r] = label
+                    z[2 * r] = pair.0
+                    z[2 * r + 1] = pair.1
+                }
             }
         }
         return [.tensor(labels.tensor(labelIndices, literalBinary: classCount == 2 && !binaryCase)),
                 .tensor(Tensor(shape: [rows, k], floats: z))]
     }
 
+    /// Three or more classes: base values added, the label chosen from the raw scores, then
+    /// the transform over each row.
+    private func finishMulticlass(_ sums: UnsafeMutablePointer<Double>, _ reached: UnsafeMutablePointer<Bool>, rows: Int,
+                                  labels: inout [Int64], scores z: inout [Float]) throws {
+        let k = classCount, base = forest.baseValues
+        var row = [Float](repeating: 0, count: k)
+        for r in 0..<rows {
+            let scores = sums + r * k, reached = reached + r * k
+            for c in 0..<min(base.count, k) {
+                scores[c] += base[c]
+                reached[c] = true
+            }
+            // The first of the highest-scoring classes that received any score.
+            var best = -1
+            for c in 0..<k where reached[c] && (best < 0 || scores[c] > scores[best]) { best = c }
+            guard best >= 0 else { throw KernelError("no class received a score") }
+            labels[r] = Int64(best)
+            for c in 0..<k { row[c] = reached[c] ? Float(scores[c]) : 0 }
+            forest.postTransform.apply(row: &row)
+            for c in 0..<k { z[r * k + c] = row[c] }
+        }
+    }
+
     /// onnxruntime's two-class finalisation (see its tree_ensemble_aggregator): returns the
     /// label index and the two scores.
-    private func binary(scores s: inout [Double], reached h: inout [Bool]) -> (Int64, (Float, Float)) {
+    private func binary(_ score0: Double, _ score1: Double, reached h: (Bool, Bool)) -> (Int64, (Float, Float)) {
         let base = forest.baseValues
+        var s = (score0, score1)
         var secondClass = -1
         var single = false  // the score vector shrinks to class 0 alone
         switch base.count {
         case 2:
-            if h[1] {
-                s[1] = base[1] + s[0]
-                s[0] = -s[1]
+            if h.1 {
+                s.1 = base[1] + s.0
+                s.0 = -s.1
             } else {
-                s[1] += base[1]
-                s[0] += base[0]
+                s.1 += base[1]
+                s.0 += base[0]
             }
         case 1:
-            s[0] += base[0]
-            if !h[1] { single = true }
+            s.0 += base[0]
+            if !h.1 { single = true }
         default:
             secondClass = 3
-            if !h[1] { single = true }
+            if !h.1 { single = true }
         }
-        let positive = !single && h[1] ? s[1] : (h[0] ? s[0] : 0)
+        let positive = !single && h.1 ? s.1 : (h.0 ? s.0 : 0)
         let label: Int64
         if binaryCase && forest.weightsAllPositive {
             label = positive > 0.5 ? 1 : 0
@@ -113,11 +119,9 @@ struct TreeEnsembleClassifier: Kernel {
         }
         let transform = forest.postTransform
         if !single {
-            var row = [Float(h[0] ? s[0] : 0), Float(h[1] ? s[1] : 0)]
-            transform.apply(row: &row)
-            return (label, (row[0], row[1]))
+            return (label, transform.apply(pair: (Float(h.0 ? s.0 : 0), Float(h.1 ? s.1 : 0))))
         }
-        let score = h[0] ? s[0] : 0
+        let score = h.0 ? s.0 : 0
         if transform == .probit { return (label, (PostTransform.probit(Float(score)), 0)) }
         switch secondClass {
         case 0, 1:

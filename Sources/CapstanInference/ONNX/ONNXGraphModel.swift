@@ -93,7 +93,7 @@ public struct ONNXGraphModel: Model {
         let results = try plan.run(try bind(frame))
         var columns: [(name: String, column: FeatureFrame.Column)] = []
         for (info, value) in zip(outputs, results) {
-            columns += try Self.columns(info.name, value, rows: frame.rowCount)
+            try Self.appendColumns(info.name, value, rows: frame.rowCount, to: &columns)
         }
         return try FeatureFrame(columns)
     }
@@ -157,34 +157,37 @@ public struct ONNXGraphModel: Model {
     }
 
     /// Output value → CSV columns: [N] and [N, 1] one column; [N, K…] `name_0…`; maps one column per key.
-    static func columns(_ name: String, _ value: Value, rows: Int) throws -> [(name: String, column: FeatureFrame.Column)] {
+    /// Appended to `columns`; a one-column output keeps its array, a matrix is copied once, column by column.
+    static func appendColumns(_ name: String, _ value: Value, rows: Int, to columns: inout [(name: String, column: FeatureFrame.Column)]) throws {
         switch value {
         case .mapSequence(let maps):
             guard maps.rows == rows else {
                 throw InferenceError.executionFailed(node: name, reason: "\(maps.rows) maps for \(rows) rows")
             }
             let width = maps.keys.count
-            return ColumnNames.keyed(name, by: maps.keys).enumerated().map { k, column in
-                (column, .float32((0..<rows).map { maps.values[$0 * width + k] }))
+            for (k, column) in ColumnNames.keyed(name, by: maps.keys).enumerated() {
+                columns.append((column, FeatureFrame.Column.float32(maps.values).strided(start: k, step: width)))
             }
         case .tensor(let tensor):
             guard tensor.shape.first == rows || (rows == 0 && tensor.count == 0) else {
                 throw InferenceError.executionFailed(node: name, reason: "output shape \(tensor.shape) does not have one row per input row (\(rows))")
             }
             let width = rows == 0 ? 0 : tensor.count / rows
-            let columnData: [FeatureFrame.Column]
-            switch tensor.data {
-            case .float(let v): columnData = (0..<width).map { k in .float32((0..<rows).map { v[$0 * width + k] }) }
-            case .double(let v): columnData = (0..<width).map { k in .float64((0..<rows).map { v[$0 * width + k] }) }
-            case .int64(let v): columnData = (0..<width).map { k in .int64((0..<rows).map { v[$0 * width + k] }) }
-            case .int32(let v): columnData = (0..<width).map { k in .int64((0..<rows).map { Int64(v[$0 * width + k]) }) }
-            case .uint8(let v): columnData = (0..<width).map { k in .int64((0..<rows).map { Int64(v[$0 * width + k]) }) }
-            case .bool(let v): columnData = (0..<width).map { k in .int64((0..<rows).map { v[$0 * width + k] ? 1 : 0 }) }
-            case .string(let v): columnData = (0..<width).map { k in .string((0..<rows).map { v[$0 * width + k] }) }
-            }
             let single = tensor.rank <= 1 || (tensor.rank == 2 && tensor.shape[1] == 1)
-            if single { return columnData.map { (name, $0) } }
-            return zip(ColumnNames.numbered(name, count: width), columnData).map { ($0, $1) }
+            let names = single ? [] : ColumnNames.numbered(name, count: width)
+            let matrix: FeatureFrame.Column
+            switch tensor.data {
+            case .float(let v): matrix = .float32(v)
+            case .double(let v): matrix = .float64(v)
+            case .int64(let v): matrix = .int64(v)
+            case .int32(let v): matrix = .int64(v.map(Int64.init))
+            case .uint8(let v): matrix = .int64(v.map(Int64.init))
+            case .bool(let v): matrix = .int64(v.map { $0 ? 1 : 0 })
+            case .string(let v): matrix = .string(v)
+            }
+            for k in 0..<width {
+                columns.append((single ? name : names[k], matrix.strided(start: k, step: width)))
+            }
         }
     }
 
