@@ -10,7 +10,8 @@ public struct JSONParser {
         public var description: String { "\(reason) at byte \(offset)" }
     }
 
-    private let bytes: [UInt8]
+    /// The input, valid for the parse only (``parse(_:)`` holds it).
+    private let bytes: UnsafeBufferPointer<UInt8>
     private var index = 0
     private var depth = 0
     /// Elements and members of the arrays and objects being parsed, innermost last: each
@@ -19,8 +20,15 @@ public struct JSONParser {
     private var pendingElements: [JSONValue] = []
     private var pendingMembers: [(String, JSONValue)] = []
 
+    /// Parses `input` in place when its bytes are contiguous (an array, a request body's
+    /// buffer), otherwise from a copy.
     public static func parse<Bytes: Collection>(_ input: Bytes) throws -> JSONValue where Bytes.Element == UInt8 {
-        var parser = JSONParser(bytes: Array(input))
+        if let value = try input.withContiguousStorageIfAvailable(parse(buffer:)) { return value }
+        return try Array(input).withUnsafeBufferPointer(parse(buffer:))
+    }
+
+    private static func parse(buffer: UnsafeBufferPointer<UInt8>) throws -> JSONValue {
+        var parser = JSONParser(bytes: buffer)
         parser.skipWhitespace()
         let value = try parser.parseValue()
         parser.skipWhitespace()
@@ -28,7 +36,7 @@ public struct JSONParser {
         return value
     }
 
-    private init(bytes: [UInt8]) {
+    private init(bytes: UnsafeBufferPointer<UInt8>) {
         self.bytes = bytes
         pendingElements.reserveCapacity(64)
         pendingMembers.reserveCapacity(16)
@@ -289,7 +297,7 @@ public struct JSONParser {
         }
         guard sawDigit else { index = start; throw error("invalid value") }
         let end = index
-        if let quick = bytes.withUnsafeBufferPointer({ Self.quickNumber(UnsafeBufferPointer(rebasing: $0[start..<end])) }) {
+        if let quick = Self.quickNumber(UnsafeBufferPointer(rebasing: bytes[start..<end])) {
             return quick
         }
         let text = String(decoding: bytes[start..<index], as: UTF8.self)

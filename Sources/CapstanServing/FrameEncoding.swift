@@ -36,8 +36,10 @@ public enum FrameEncoding {
     }
 
     public static func encode(_ frame: FeatureFrame) -> [UInt8] {
-        var out: [UInt8] = [magic, version]
+        var out: [UInt8] = []
         out.reserveCapacity(16 + frame.names.count * (4 + 8 * frame.rowCount))
+        out.append(magic)
+        out.append(version)
         writeVarint(UInt64(frame.rowCount), into: &out)
         let groups = self.cachedGroups(frame)
         let block = frame.rowMajorValues

@@ -108,6 +108,7 @@ public enum TensorFrames {
     /// value straight from its column.
     public static func outputTensors(of frame: FeatureFrame) -> [OutputTensor] {
         var tensors: [OutputTensor] = []
+        tensors.reserveCapacity(frame.names.count)
         var index = 0
         let names = frame.names, columns = frame.columns
         while index < names.count {

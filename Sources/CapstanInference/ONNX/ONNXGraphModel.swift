@@ -92,6 +92,7 @@ public struct ONNXGraphModel: Model {
     public func predict(_ frame: FeatureFrame) throws -> FeatureFrame {
         let results = try plan.run(try bind(frame))
         var columns: [(name: String, column: FeatureFrame.Column)] = []
+        columns.reserveCapacity(results.reduce(0) { $0 + Self.columnCount($1, rows: frame.rowCount) })
         for (info, value) in zip(outputs, results) {
             try Self.appendColumns(info.name, value, rows: frame.rowCount, to: &columns)
         }
@@ -188,6 +189,14 @@ public struct ONNXGraphModel: Model {
             for k in 0..<width {
                 columns.append((single ? name : names[k], matrix.strided(start: k, step: width)))
             }
+        }
+    }
+
+    /// How many columns ``appendColumns(_:_:rows:to:)`` makes of an output.
+    private static func columnCount(_ value: Value, rows: Int) -> Int {
+        switch value {
+        case .mapSequence(let maps): maps.keys.count
+        case .tensor(let tensor): rows == 0 ? 0 : tensor.count / rows
         }
     }
 
