@@ -76,4 +76,15 @@ import Testing
             #expect(throws: expected) { try model.predict(rows) }
         }
     }
+
+    /// One column of a block: every `step`-th value from `start`, exactly as many as there
+    /// are; a block one column wide is that column, unchanged.
+    @Test func stridedColumnsPickEveryStepthValue() {
+        let values = FeatureFrame.Column.int64([0, 1, 2, 3, 4, 5, 6])
+        #expect(values.strided(start: 0, step: 1) == values)
+        #expect(values.strided(start: 1, step: 3) == .int64([1, 4]))
+        #expect(values.strided(start: 2, step: 2) == .int64([2, 4, 6]))
+        #expect(values.strided(start: 7, step: 2) == .int64([]))
+        #expect(FeatureFrame.Column.string(["a", "b", "c", "d"]).strided(start: 1, step: 2) == .string(["b", "d"]))
+    }
 }

@@ -24,4 +24,26 @@ import Testing
         #expect(throws: JSONParser.SyntaxError.self) { try JSONParser.parse(Array(#"{"a": [1, {"b": [2,]}]}"#.utf8)) }
         #expect(throws: JSONParser.SyntaxError.self) { try JSONParser.parse(Array("[[[1]]".utf8)) }
     }
+
+    /// Bodies arrive as contiguous buffers and are read in place; any other collection is
+    /// copied first. Both read the same, errors and offsets included.
+    @Test func contiguousAndOtherCollectionsParseAlike() throws {
+        let text = #"{"inputs": [{"data": [0.5, -2, 1e3, "x"]}], "id": null}"#
+        let bytes = Array(text.utf8)
+        let inPlace = try JSONParser.parse(bytes)
+        let copied = try JSONParser.parse(bytes.lazy.map { $0 })
+        #expect(bytes.lazy.map { $0 }.withContiguousStorageIfAvailable { _ in true } == nil)
+        #expect(inPlace == copied)
+        #expect(copied == .object([("inputs", .array([.object([("data", .array([.double(0.5), .int(-2), .double(1000), .string("x")]))])])),
+                                   ("id", .null)]))
+        let broken = Array("[1, 2,]".utf8)
+        for parse in [{ try JSONParser.parse(broken) }, { try JSONParser.parse(broken.lazy.map { $0 }) }] as [() throws -> JSONValue] {
+            do {
+                _ = try parse()
+                Issue.record("a trailing comma was accepted")
+            } catch let error as JSONParser.SyntaxError {
+                #expect(error.description == "invalid value at byte 6")
+            }
+        }
+    }
 }

@@ -52,4 +52,26 @@ import Testing
             #expect(FrameEncoding.encode(decoded) == FrameEncoding.encode(block))
         }
     }
+
+    /// Answers are written from the output frame's columns: a run `P_0 … P_{K-1}` of one type
+    /// is the [N, K] tensor P, any other column an [N] tensor.
+    @Test func outputColumnsGroupIntoTheTensorsAnswersCarry() throws {
+        let outputs = try FeatureFrame([
+            ("label", .int64([1, 0])), ("probabilities_0", .float32([0.2, 0.9])), ("probabilities_1", .float32([0.8, 0.1])),
+            ("score_0", .float32([1, 2])),
+            ("mixed_0", .float32([1, 2])), ("mixed_1", .int64([3, 4])),
+            ("gap_0", .float64([1, 2])), ("gap_2", .float64([3, 4])),
+        ])
+        #expect(TensorFrames.outputTensors(of: outputs) == [
+            .init(name: "label", columns: 0..<1, isMatrix: false),
+            .init(name: "probabilities", columns: 1..<3, isMatrix: true),
+            .init(name: "score", columns: 3..<4, isMatrix: true),
+            // Columns of two types cannot be one tensor: each is its own.
+            .init(name: "mixed_0", columns: 4..<5, isMatrix: false),
+            .init(name: "mixed_1", columns: 5..<6, isMatrix: false),
+            // Numbers must follow on from 0 without a gap.
+            .init(name: "gap", columns: 6..<7, isMatrix: true),
+            .init(name: "gap_2", columns: 7..<8, isMatrix: false),
+        ])
+    }
 }
