@@ -99,22 +99,13 @@ enum OIPTensorCodec {
     /// `columns` that it spans.
     static func write(_ tensor: TensorFrames.OutputTensor, of columns: [FeatureFrame.Column], rows: Int, into json: inout JSONStream) {
         json.beginArray()
-        if tensor.columns.count == 1 {
-            switch columns[tensor.columns.lowerBound] {
-            case .float32(let v): for x in v { json.float(x) }
-            case .float64(let v): for x in v { json.value(.double(x)) }
-            case .int64(let v): for x in v { json.int(x) }
-            case .string(let v): for x in v { json.string(x) }
-            }
-        } else {
-            for r in 0..<rows {
-                for c in tensor.columns {
-                    switch columns[c] {
-                    case .float32(let v): json.float(v[r])
-                    case .float64(let v): json.value(.double(v[r]))
-                    case .int64(let v): json.int(v[r])
-                    case .string(let v): json.string(v[r])
-                    }
+        for r in 0..<rows {
+            for c in tensor.columns {
+                switch columns[c] {
+                case .float32(let v): json.float(v[r])
+                case .float64(let v): json.value(.double(v[r]))
+                case .int64(let v): json.int(v[r])
+                case .string(let v): json.string(v[r])
                 }
             }
         }

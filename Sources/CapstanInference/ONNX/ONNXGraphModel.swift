@@ -165,7 +165,7 @@ public struct ONNXGraphModel: Model {
             guard maps.rows == rows else {
                 throw InferenceError.executionFailed(node: name, reason: "\(maps.rows) maps for \(rows) rows")
             }
-            let width = maps.keys.count
+            let width = columnCount(value, rows: rows)
             for (k, column) in ColumnNames.keyed(name, by: maps.keys).enumerated() {
                 columns.append((column, FeatureFrame.Column.float32(maps.values).strided(start: k, step: width)))
             }
@@ -173,7 +173,7 @@ public struct ONNXGraphModel: Model {
             guard tensor.shape.first == rows || (rows == 0 && tensor.count == 0) else {
                 throw InferenceError.executionFailed(node: name, reason: "output shape \(tensor.shape) does not have one row per input row (\(rows))")
             }
-            let width = rows == 0 ? 0 : tensor.count / rows
+            let width = columnCount(value, rows: rows)
             let single = tensor.rank <= 1 || (tensor.rank == 2 && tensor.shape[1] == 1)
             let names = single ? [] : ColumnNames.numbered(name, count: width)
             let matrix: FeatureFrame.Column
@@ -192,7 +192,8 @@ public struct ONNXGraphModel: Model {
         }
     }
 
-    /// How many columns ``appendColumns(_:_:rows:to:)`` makes of an output.
+    /// How many columns ``appendColumns(_:_:rows:to:)`` makes of an output: a map's keys,
+    /// a tensor's values per row.
     private static func columnCount(_ value: Value, rows: Int) -> Int {
         switch value {
         case .mapSequence(let maps): maps.keys.count
